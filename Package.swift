@@ -1,0 +1,91 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "failover-report",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "failover-report", targets: ["failover-report"]),
+    .library(name: "Templating", targets: ["Templating"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+  ],
+  targets: [
+    .target(name: "Snapshot"),
+    .target(name: "Templating"),
+    .target(
+      name: "Collectors",
+      dependencies: [
+        "Snapshot",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(name: "Assessment", dependencies: ["Snapshot"]),
+    .executableTarget(name: "EmbedAssetsTool"),
+    .plugin(
+      name: "EmbedAssets",
+      capability: .buildTool(),
+      dependencies: ["EmbedAssetsTool"]
+    ),
+    .target(
+      name: "Report",
+      dependencies: [
+        "Assessment", "Templating",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      plugins: ["EmbedAssets"]
+    ),
+    .systemLibrary(
+      name: "CLibXML2",
+      pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+    ),
+    .target(
+      name: "Validation",
+      dependencies: ["CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
+    ),
+    .target(
+      name: "Publishing",
+      dependencies: [
+        "Report", "Validation",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(
+      name: "Simulator",
+      dependencies: [
+        "Snapshot",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]
+    ),
+    .target(
+      name: "FailoverReportCLI",
+      dependencies: [
+        "Snapshot", "Collectors", "Assessment", "Templating", "Report", "Validation",
+        "Publishing", "Simulator",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(name: "failover-report", dependencies: ["FailoverReportCLI"]),
+    .testTarget(name: "TemplatingTests", dependencies: ["Templating"]),
+    .testTarget(
+      name: "FailoverReportTests",
+      dependencies: [
+        "Snapshot", "Collectors", "Assessment", "Report", "Validation", "Publishing",
+        "Simulator", "FailoverReportCLI",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
+  ]
+)

@@ -1,0 +1,215 @@
+extension Template {
+  /// Renders this template with `value` as the root context.
+  ///
+  /// - Parameters:
+  ///   - library: where partials and parents are found; without one, naming a partial is an
+  ///     error in strict mode and renders nothing in lenient mode.
+  public func render(
+    _ value: TemplateValue, library: TemplateLibrary? = nil,
+    options: RenderOptions = RenderOptions()
+  ) throws(TemplateError) -> [UInt8] {
+    var renderer = Renderer(library: library, options: options, root: value)
+    renderer.output.reserveCapacity(source.bytes.count * 2)
+    try renderer.render(nodes, source: source, overrides: [:], depth: 0)
+    return renderer.output
+  }
+
+  /// Renders this template to a string.
+  public func renderString(
+    _ value: TemplateValue, library: TemplateLibrary? = nil,
+    options: RenderOptions = RenderOptions()
+  ) throws(TemplateError) -> String {
+    String(decoding: try render(value, library: library, options: options), as: UTF8.self)
+  }
+}
+
+/// Block content in force while a parent renders, with where it was written.
+struct ActiveOverride {
+  var override: BlockOverride
+  var source: TemplateSource
+}
+
+struct Renderer {
+  let library: TemplateLibrary?
+  let options: RenderOptions
+  var stack: [TemplateValue]
+  var output: [UInt8] = []
+
+  init(library: TemplateLibrary?, options: RenderOptions, root: TemplateValue) {
+    self.library = library
+    self.options = options
+    self.stack = [root]
+  }
+
+  mutating func render(
+    _ nodes: [Node], source: TemplateSource, overrides: [String: ActiveOverride], depth: Int
+  ) throws(TemplateError) {
+    for node in nodes {
+      switch node {
+      case .text(let bytes):
+        output.append(contentsOf: bytes)
+      case .variable(let name, let escaped, let location):
+        guard let value = try lookUp(name, source: source, at: location) else { continue }
+        guard let text = value.interpolatedText else {
+          if options.strict {
+            throw TemplateError(
+              source: source, at: location, key: name.text,
+              message: "'\(name.text)' is \(value.kindName), which cannot be written as text; use a section")
+          }
+          continue
+        }
+        if escaped {
+          options.escaping.append(text, to: &output)
+        } else {
+          output.append(contentsOf: text.utf8)
+        }
+      case .section(let name, let children, let inverted, let location):
+        try checkDepth(depth, source: source, at: location, name: name.text)
+        let value = try lookUp(name, source: source, at: location) ?? .null
+        if inverted {
+          if !value.isTruthy { try render(children, source: source, overrides: overrides, depth: depth + 1) }
+          continue
+        }
+        switch value {
+        case .list(let items):
+          for item in items {
+            stack.append(item)
+            try render(children, source: source, overrides: overrides, depth: depth + 1)
+            stack.removeLast()
+          }
+        case .string, .number:
+          if options.strict {
+            throw TemplateError(
+              source: source, at: location, key: name.text,
+              message: "section '\(name.text)' is over \(value.kindName); sections take a boolean, a list or an object")
+          }
+          fallthrough
+        default:
+          guard value.isTruthy else { continue }
+          stack.append(value)
+          try render(children, source: source, overrides: overrides, depth: depth + 1)
+          stack.removeLast()
+        }
+      case .partial(let reference, let indentation, let location):
+        try checkDepth(depth, source: source, at: location, name: "partial")
+        guard
+          let template = try resolve(reference, indentation: indentation, source: source, at: location)
+        else { continue }
+        try render(template.nodes, source: template.source, overrides: overrides, depth: depth + 1)
+      case .parent(let reference, let indentation, let blocks, let location):
+        try checkDepth(depth, source: source, at: location, name: "parent")
+        guard
+          let template = try resolve(reference, indentation: indentation, source: source, at: location)
+        else { continue }
+        // Content given further out wins over content given here.
+        var inner = overrides
+        for block in blocks where inner[block.name] == nil {
+          inner[block.name] = ActiveOverride(override: block, source: source)
+        }
+        try render(template.nodes, source: template.source, overrides: inner, depth: depth + 1)
+      case .block(let name, let defaultNodes, let indentation, let location):
+        try checkDepth(depth, source: source, at: location, name: name)
+        guard let active = overrides[name] else {
+          try render(defaultNodes, source: source, overrides: overrides, depth: depth + 1)
+          continue
+        }
+        let from = active.override.indentation
+        if from == nil && indentation == nil {
+          try render(active.override.nodes, source: active.source, overrides: overrides, depth: depth + 1)
+          continue
+        }
+        let start = output.count
+        try render(active.override.nodes, source: active.source, overrides: overrides, depth: depth + 1)
+        let written = Array(output[start...])
+        output.removeSubrange(start...)
+        Self.reindent(written, from: from ?? "", to: indentation ?? "", into: &output)
+      }
+    }
+  }
+
+  /// Moves block content from the indentation it was written with to that of its place.
+  private static func reindent(
+    _ bytes: [UInt8], from old: String, to new: String, into output: inout [UInt8]
+  ) {
+    let oldPrefix = Array(old.utf8)
+    let newPrefix = Array(new.utf8)
+    var lineStart = 0
+    while lineStart < bytes.count {
+      var lineEnd = lineStart
+      while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+      if lineEnd < bytes.count { lineEnd += 1 }
+      var contentStart = lineStart
+      if bytes[lineStart..<lineEnd].starts(with: oldPrefix) { contentStart += oldPrefix.count }
+      output.append(contentsOf: newPrefix)
+      output.append(contentsOf: bytes[contentStart..<lineEnd])
+      lineStart = lineEnd
+    }
+  }
+
+  private func checkDepth(_ depth: Int, source: TemplateSource, at location: SourceLocation, name: String)
+    throws(TemplateError)
+  {
+    if depth >= options.maximumDepth {
+      throw TemplateError(
+        source: source, at: location, key: name,
+        message: "templates nest more than \(options.maximumDepth) deep here (a partial that includes itself?)")
+    }
+  }
+
+  private func resolve(
+    _ reference: TemplateReference, indentation: String, source: TemplateSource,
+    at location: SourceLocation
+  ) throws(TemplateError) -> Template? {
+    let name: String
+    switch reference {
+    case .fixed(let fixed):
+      name = fixed
+    case .dynamic(let dynamicName):
+      guard let value = try lookUp(dynamicName, source: source, at: location) else { return nil }
+      guard case .string(let text) = value else {
+        if options.strict {
+          throw TemplateError(
+            source: source, at: location, key: dynamicName.text,
+            message: "'\(dynamicName.text)' names a partial, so it must be a string, but it is \(value.kindName)")
+        }
+        return nil
+      }
+      name = text
+    }
+    if let template = try library?.template(named: name, indentation: indentation) {
+      return template
+    }
+    if options.strict {
+      throw TemplateError(
+        source: source, at: location, key: name, message: "no partial named '\(name)'")
+    }
+    return nil
+  }
+
+  /// Finds a name: its first part through the context stack, innermost first; its other parts
+  /// inside what the first found. Nil when lenient and not found.
+  private func lookUp(_ name: Name, source: TemplateSource, at location: SourceLocation)
+    throws(TemplateError) -> TemplateValue?
+  {
+    guard case .path(let parts) = name else { return stack.last }
+    var found: TemplateValue?
+    for context in stack.reversed() {
+      if case .object(let object) = context, let value = object[parts[0]] {
+        found = value
+        break
+      }
+    }
+    var current = found
+    var index = 1
+    while index < parts.count, let value = current {
+      if case .object(let object) = value { current = object[parts[index]] } else { current = nil }
+      index += 1
+    }
+    if current == nil, options.strict {
+      throw TemplateError(
+        source: source, at: location, key: name.text,
+        message: "unknown key '\(name.text)'")
+    }
+    return current
+  }
+}
