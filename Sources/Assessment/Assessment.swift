@@ -1,0 +1,135 @@
+import Foundation
+import Snapshot
+
+/// The judged picture of one snapshot: every relationship with its servers, derived fields,
+/// severities and findings, worst first.
+public struct Assessment: Sendable, Equatable {
+  /// "Now" for every age: the snapshot's collection time.
+  public var assessedAt: Date
+  public var generator: String
+  public var inventoryDigest: String
+  public var collectionMilliseconds: Int
+  public var severity: Severity
+  /// Sorted by severity (worst first), then by name.
+  public var relationships: [RelationshipAssessment]
+  /// How many appliances were asked, and how many gave no usable answer.
+  public var applianceCount: Int
+  public var failedApplianceCount: Int
+  /// Set when no appliance answered at all: the run could not do its work.
+  public var nothingReachable: Bool
+
+  /// How many relationships have each severity.
+  public func count(_ severity: Severity) -> Int {
+    relationships.filter { $0.severity == severity }.count
+  }
+}
+
+/// Servers that fail over for each other: a Kea HA relationship (a pair plus backups) or a
+/// failover-protocol peer group (dhcpd, EdgeConnect).
+public struct RelationshipAssessment: Sendable, Equatable, Identifiable {
+  /// Stable and unique on the page, usable as an HTML id.
+  public var id: String
+  public var name: String
+  public var kind: ApplianceKind
+  /// Kea: `load-balancing`, `hot-standby`, `passive-backup`.
+  public var mode: String?
+  /// Kea: `dhcp4` or `dhcp6`.
+  public var service: String?
+  public var site: String?
+  public var severity: Severity
+  /// One sentence: what is going on.
+  public var summary: String
+  public var findings: [Finding]
+  /// Kea: each server of the relationship, actives first, in configuration order.
+  public var servers: [ServerAssessment]
+  /// dhcpd and EdgeConnect: the "DHCP Failover State" rows.
+  public var failoverRows: [FailoverRow]
+}
+
+/// Something found by comparing the servers of a relationship.
+public struct Finding: Sendable, Equatable {
+  public var severity: Severity
+  /// A short stable code (`split-brain`, `clock-skew`, ...), for metrics and filtering.
+  public var code: String
+  public var message: String
+
+  public init(_ severity: Severity, _ code: String, _ message: String) {
+    self.severity = severity
+    self.code = code
+    self.message = message
+  }
+}
+
+/// Whether the server answers on its control channel.
+public enum ControlStatus: String, Sendable, Equatable, Codable {
+  case online, offline, unknown
+}
+
+/// Whether the server answers its partner's heartbeats, as the partner reports it.
+public enum HeartbeatStatus: String, Sendable, Equatable, Codable {
+  case ok, failed, unknown
+}
+
+/// How far the partner has got in declaring this server down.
+public struct FailoverProgress: Sendable, Equatable {
+  /// 0–100, nil when there is no bar to show (immediate failover).
+  public var percent: Int?
+  public var unacked: Int?
+  /// The number of unacked clients at which the partner takes over.
+  public var threshold: Int?
+  /// Text shown with or instead of the bar.
+  public var label: String
+}
+
+/// One Kea server within a relationship, from its own answer and its partner's.
+public struct ServerAssessment: Sendable, Equatable {
+  /// The name in the HA configuration.
+  public var name: String
+  /// The inventory appliance that answered for it; nil when it is not in the inventory.
+  public var appliance: String?
+  public var role: String?
+  public var endpoint: String?
+  public var severity: Severity
+  /// The state the server reports; when it cannot be asked, the one its partner last saw.
+  public var state: String?
+  /// Where `state` comes from: `own` or `partner`.
+  public var stateSource: String?
+  public var statusTime: Date?
+  public var statusAgeSeconds: Int?
+  public var controlStatus: ControlStatus
+  public var heartbeatStatus: HeartbeatStatus
+  public var scopes: [String]?
+  /// Why the scope list looks the way it does, when that needs saying.
+  public var scopesNote: String?
+  /// The last time its partner took over from it; nil when unknown.
+  public var lastFailoverAt: Date?
+  public var unackedClients: Int?
+  public var connectingClients: Int?
+  public var analyzedPackets: Int?
+  public var failoverProgress: FailoverProgress?
+  /// What its partner last saw of it: state and seconds ago.
+  public var partnerViewState: String?
+  public var partnerViewAgeSeconds: Int?
+  /// Set when its own view and its partner's differ in a way worth showing.
+  public var disagreement: String?
+  /// Why it could not be asked.
+  public var reason: String?
+  public var summary: String
+}
+
+/// A row of the "DHCP Failover State" table.
+public struct FailoverRow: Sendable, Equatable {
+  public var appliance: String
+  public var groupName: String
+  public var role: String?
+  public var myState: String?
+  public var myStateTime: Date?
+  public var partnerState: String?
+  public var partnerStateTime: Date?
+  public var mcltSeconds: Int?
+  /// In recover-wait: when the wait (state time + MCLT) ends.
+  public var recoverWaitEndsAt: Date?
+  public var severity: Severity
+  public var summary: String
+  public var reason: String?
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Snapshot
+
+/// Turns a snapshot into an assessment. A pure function of the snapshot and the history.
+public enum Assessor {
+  public static func assess(_ snapshot: Snapshot, history: History = .empty) -> Assessment {
+    let now = snapshot.collectedAt
+    let kea = KeaAssessor(now: now, history: history)
+    var relationships = KeaRelationshipBuilder.groups(from: snapshot.appliances).map(kea.assess)
+    relationships += FailoverAssessor(now: now).assess(snapshot.appliances)
+    relationships.sort { lhs, rhs in
+      lhs.severity != rhs.severity ? lhs.severity > rhs.severity : lhs.name < rhs.name
+    }
+    // Ids must be unique on the page even if two relationships share a name.
+    var seen: [String: Int] = [:]
+    for index in relationships.indices {
+      let id = relationships[index].id
+      let count = seen[id, default: 0]
+      seen[id] = count + 1
+      if count > 0 { relationships[index].id = "\(id)-\(count + 1)" }
+    }
+    let failed = snapshot.appliances.filter { $0.failure != nil }.count
+    return Assessment(
+      assessedAt: now, generator: snapshot.generator, inventoryDigest: snapshot.inventoryDigest,
+      collectionMilliseconds: snapshot.durationMilliseconds,
+      severity: Severity.worst(relationships.map(\.severity)), relationships: relationships,
+      applianceCount: snapshot.appliances.count, failedApplianceCount: failed,
+      nothingReachable: !snapshot.appliances.isEmpty && failed == snapshot.appliances.count)
+  }
+}

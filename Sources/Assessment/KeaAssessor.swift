@@ -1,0 +1,226 @@
+import Foundation
+import Snapshot
+
+/// Judges Kea HA relationships as an HA expert would: each server from its own answer and its
+/// partner's view of it, then the pair as a whole.
+struct KeaAssessor {
+  let now: Date
+  let history: History
+
+  typealias Member = KeaRelationshipBuilder.Member
+
+  func assess(_ group: KeaRelationshipBuilder.Group) -> RelationshipAssessment {
+    let configuration = group.configuration
+    let peers: [KeaPeer] =
+      configuration?.peers
+      ?? group.members.map { KeaPeer(name: $0.serverName, role: $0.status?.local?.role, url: $0.observation.endpoint, autoFailover: nil) }
+    let mode = configuration?.mode ?? group.members.compactMap { $0.status?.mode }.first
+    let actives = peers.filter { $0.role != "backup" }
+    var servers: [ServerAssessment] = []
+    for peer in peers {
+      let member = group.members.first { $0.serverName == peer.name }
+      let partnerPeer = peer.role == "backup" ? nil : actives.first { $0.name != peer.name }
+      let partner = partnerPeer.flatMap { partnerPeer in group.members.first { $0.serverName == partnerPeer.name } }
+      servers.append(
+        server(peer: peer, member: member, partner: partner, partnerName: partnerPeer?.name, mode: mode))
+    }
+    let findings = KeaPeerChecks(now: now).findings(servers: servers, members: group.members, mode: mode)
+    let monitored = servers.filter { $0.appliance != nil || $0.role != "backup" }
+    let severity = Severity.worst(monitored.map(\.severity) + findings.map(\.severity))
+    let names = actives.isEmpty ? peers.map(\.name) : actives.map(\.name)
+    let name = names.joined(separator: " & ")
+    return RelationshipAssessment(
+      id: Identifier.make("kea", group.service ?? "", name), name: name, kind: .kea, mode: mode,
+      service: group.service, site: group.site ?? group.members.compactMap(\.observation.site).first,
+      severity: severity,
+      summary: relationshipSummary(servers: servers, findings: findings, mode: mode),
+      findings: findings, servers: servers, failoverRows: [])
+  }
+
+  private func server(
+    peer: KeaPeer, member: Member?, partner: Member?, partnerName: String?, mode: String?
+  ) -> ServerAssessment {
+    let own = member?.answered == true ? member?.status?.local : nil
+    let view = partner?.answered == true ? partner?.status?.remote : nil
+    let isBackup = peer.role == "backup"
+    var result = ServerAssessment(
+      name: peer.name, appliance: member?.observation.name, role: own?.role ?? peer.role,
+      endpoint: member?.observation.endpoint ?? peer.url, severity: .unknown, state: own?.state,
+      stateSource: own?.state == nil ? nil : "own", statusTime: nil, statusAgeSeconds: nil,
+      controlStatus: controlStatus(member), heartbeatStatus: .unknown, scopes: own?.scopes,
+      scopesNote: nil, lastFailoverAt: history.lastFailover(of: peer.name), unackedClients: nil,
+      connectingClients: nil, analyzedPackets: nil, failoverProgress: nil,
+      partnerViewState: nil, partnerViewAgeSeconds: nil, disagreement: nil,
+      reason: member?.observation.failure?.message, summary: "")
+    // Status time: our own answer is fresh; otherwise what the partner last heard, age seconds ago.
+    if own != nil, let asked = member?.observation.askedAt {
+      result.statusTime = asked
+    } else if let view, view.inTouch == true, let age = view.age, let asked = partner?.observation.askedAt {
+      result.statusTime = asked.addingTimeInterval(-Double(age))
+    }
+    result.statusAgeSeconds = result.statusTime.map { max(0, Int(now.timeIntervalSince($0).rounded())) }
+    if let view {
+      let lastState = view.lastState ?? ""
+      result.partnerViewState = lastState.isEmpty ? nil : lastState
+      result.partnerViewAgeSeconds = view.inTouch == true ? view.age : nil
+      if view.communicationInterrupted == true {
+        result.heartbeatStatus = .failed
+      } else if view.inTouch == true {
+        result.heartbeatStatus = .ok
+      }
+      result.unackedClients = view.unackedClients
+      result.connectingClients = view.connectingClients
+      result.analyzedPackets = view.analyzedPackets
+      if result.state == nil, let seen = result.partnerViewState {
+        result.state = seen
+        result.stateSource = "partner"
+      }
+      if let state = own?.state, let seen = result.partnerViewState, seen != state {
+        result.disagreement =
+          "its partner last saw it in \(seen)\(view.age.map { " \($0) s ago" } ?? ""); partners' views lag by up to one heartbeat"
+      }
+      result.failoverProgress = progress(
+        view: view, partner: partner, judgedRole: peer.role, mode: mode)
+    }
+    if isBackup {
+      result.scopesNote = "a backup server receives lease updates only and serves no clients"
+    } else if own?.scopes?.isEmpty == true {
+      if mode == "hot-standby" && own?.role == "standby" {
+        result.scopesNote =
+          "a hot-standby standby serves no clients while its primary is healthy; it takes over the primary's scope if the primary fails"
+      } else {
+        result.scopesNote = "it answers no DHCP clients in state \(own?.state ?? "unknown")"
+      }
+    }
+    result.severity = severity(of: result, answered: member?.answered == true, isBackup: isBackup)
+    result.summary = summary(result, partnerState: partner?.answered == true ? partner?.status?.local?.state : nil,
+      partnerScopes: partner?.answered == true ? partner?.status?.local?.scopes : nil, partnerName: partnerName,
+      monitored: member != nil, isBackup: isBackup)
+    return result
+  }
+
+  private func controlStatus(_ member: Member?) -> ControlStatus {
+    guard let member else { return .unknown }
+    if member.answered { return .online }
+    switch member.observation.failure?.kind {
+    case .unreachable, .timeout, .commandFailed: return .offline
+    default: return .unknown
+    }
+  }
+
+  /// Failover progress of the judged server, counted by its partner. Kea 1.9.4 and later report
+  /// `unacked-clients-left` so that unacked + left is the threshold itself.
+  private func progress(
+    view: KeaRemoteServer, partner: Member?, judgedRole: String?, mode: String?
+  ) -> FailoverProgress? {
+    guard view.communicationInterrupted == true else { return nil }
+    let partnerState = partner?.status?.local?.state
+    if partnerState == "partner-down" {
+      return FailoverProgress(percent: nil, unacked: nil, threshold: nil, label: "failover completed: the partner is in partner-down")
+    }
+    let maximum = partner?.configuration?.maxUnackedClients
+    if maximum == 0 {
+      return FailoverProgress(
+        percent: nil, unacked: nil, threshold: nil,
+        label: "immediate failover: max-unacked-clients is 0, so the partner takes over without analysing traffic")
+    }
+    if mode == "hot-standby" && judgedRole == "standby" {
+      return FailoverProgress(
+        percent: nil, unacked: nil, threshold: nil,
+        label: "immediate failover: a hot-standby primary does not analyse traffic for its standby")
+    }
+    let unacked = view.unackedClients ?? 0
+    let left = max(0, view.unackedClientsLeft ?? 0)
+    let threshold = unacked + left
+    guard threshold > 0 else { return nil }
+    let percent = min(100, unacked * 100 / threshold)
+    return FailoverProgress(
+      percent: percent, unacked: unacked, threshold: threshold,
+      label: "\(unacked) of \(threshold) unacked clients")
+  }
+
+  private func severity(of server: ServerAssessment, answered: Bool, isBackup: Bool) -> Severity {
+    if server.appliance == nil { return .unknown }
+    if !answered {
+      return server.controlStatus == .offline ? .critical : .unknown
+    }
+    var severity = KeaHAState.severity(of: server.state)
+    if server.heartbeatStatus == .failed { severity = max(severity, .warning) }
+    if let age = server.statusAgeSeconds, age > 300 { severity = max(severity, .warning) }
+    return severity
+  }
+
+  private func summary(
+    _ server: ServerAssessment, partnerState: String?, partnerScopes: [String]?, partnerName: String?,
+    monitored: Bool, isBackup: Bool
+  ) -> String {
+    if !monitored {
+      if let state = server.state {
+        return "Not in the inventory; its partner last saw it in \(state)."
+      }
+      return isBackup
+        ? "Not in the inventory: nothing reports on a backup server, so add it to see its state."
+        : "Not in the inventory, and its partner has no view of it."
+    }
+    if let reason = server.reason {
+      let seen = server.stateSource == "partner" ? " Its partner last saw it in \(server.state ?? "an unknown state")." : ""
+      return "Cannot be asked: \(reason).\(seen)"
+    }
+    let partner = partnerName ?? "its partner"
+    switch server.state {
+    case "terminated":
+      return "HA is terminated: it serves its own clients but exchanges no lease updates with \(partner); the lease databases drift apart until both servers are restarted with synchronised clocks."
+    case "in-maintenance":
+      return "In maintenance: it serves no clients and can be shut down safely."
+    case "partner-in-maintenance":
+      return "Serves all clients while \(partner) is in maintenance."
+    case "partner-down":
+      return "Has taken over: it serves all clients because it judged \(partner) down."
+    case "communication-recovery":
+      return "Cannot reach \(partner): it keeps serving its own clients and queues lease updates."
+    case "waiting", "syncing", "ready":
+      return "Starting HA (\(server.state ?? "")): it serves no clients yet."
+    case "backup":
+      return "A backup: it receives lease updates and serves no clients."
+    default: break
+    }
+    if let progress = server.failoverProgress, progress.percent != nil {
+      return "\(partner) has started the failover procedure: \(progress.label); at the threshold it takes over this server's clients."
+    }
+    if server.heartbeatStatus == .failed {
+      return "\(partner) has lost heartbeat contact with it."
+    }
+    if server.scopes?.isEmpty == true { return "Answers no DHCP traffic." }
+    if let partnerScopes, partnerScopes.isEmpty, partnerState != nil {
+      return "Answers all DHCP traffic."
+    }
+    return server.state == "passive-backup" ? "Answers all DHCP traffic and sends lease updates to its backups." : "Answers its share of DHCP traffic."
+  }
+
+  private func relationshipSummary(servers: [ServerAssessment], findings: [Finding], mode: String?) -> String {
+    if let worst = findings.max(by: { $0.severity < $1.severity }), worst.severity >= .warning {
+      return worst.message
+    }
+    if let server = servers.max(by: { $0.severity < $1.severity }), server.severity > .ok {
+      return "\(server.name): \(server.summary)"
+    }
+    return "Healthy: \(mode ?? "HA") with every server in its normal state."
+  }
+}
+
+/// Ids that are valid XML names and stable between runs.
+enum Identifier {
+  static func make(_ parts: String...) -> String {
+    let text = parts.filter { !$0.isEmpty }.joined(separator: "-").lowercased()
+    var result = "r-"
+    for scalar in text.unicodeScalars {
+      if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
+        result.unicodeScalars.append(scalar)
+      } else if result.last != "-" {
+        result.append("-")
+      }
+    }
+    while result.hasSuffix("-") { result.removeLast() }
+    return result
+  }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Snapshot
+
+/// Groups Kea answers into relationships: by service and the configuration's peer names, then
+/// by URL for servers that could not be asked.
+struct KeaRelationshipBuilder {
+  /// One server's answer about one of its relationships.
+  struct Member {
+    var observation: ApplianceObservation
+    var status: KeaRelationshipStatus?
+    var configuration: KeaHAConfiguration?
+    var serverName: String
+    var answered: Bool { observation.failure == nil && status != nil }
+  }
+
+  struct Group {
+    var key: String
+    var service: String?
+    var members: [Member]
+    var configuration: KeaHAConfiguration?
+    var site: String?
+  }
+
+  static func groups(from observations: [ApplianceObservation]) -> [Group] {
+    var groups: [Group] = []
+    var indexByKey: [String: Int] = [:]
+    var unplaced: [ApplianceObservation] = []
+    for observation in observations where observation.kind == .kea {
+      guard observation.failure == nil, let kea = observation.kea, !kea.relationships.isEmpty else {
+        unplaced.append(observation)
+        continue
+      }
+      for (index, relationship) in kea.relationships.enumerated() {
+        let configuration = kea.configuration?[safe: index]
+        let serverName =
+          configuration?.thisServerName ?? relationship.local?.serverName ?? observation.name
+        let peerNames = configuration?.peers.map(\.name).sorted() ?? [observation.name]
+        let key = (observation.service ?? "dhcp") + ":" + peerNames.joined(separator: ",")
+        let member = Member(
+          observation: observation, status: relationship, configuration: configuration,
+          serverName: serverName)
+        if let existing = indexByKey[key] {
+          groups[existing].members.append(member)
+          if groups[existing].configuration == nil { groups[existing].configuration = configuration }
+        } else {
+          indexByKey[key] = groups.count
+          groups.append(
+            Group(
+              key: key, service: observation.service, members: [member],
+              configuration: configuration, site: observation.site))
+        }
+      }
+    }
+    // A server that could not be asked joins the relationship whose configuration names its URL.
+    for observation in unplaced {
+      let target = normalized(observation.endpoint)
+      var placed = false
+      for index in groups.indices {
+        guard let peer = groups[index].configuration?.peers.first(where: { normalized($0.url ?? "") == target }),
+          groups[index].service == observation.service,
+          !groups[index].members.contains(where: { $0.serverName == peer.name })
+        else { continue }
+        groups[index].members.append(
+          Member(observation: observation, status: nil, configuration: nil, serverName: peer.name))
+        placed = true
+        break
+      }
+      if !placed {
+        groups.append(
+          Group(
+            key: "appliance:" + observation.name, service: observation.service,
+            members: [Member(observation: observation, status: nil, configuration: nil, serverName: observation.name)],
+            configuration: nil, site: observation.site))
+      }
+    }
+    return groups
+  }
+
+  /// URLs compared without case, default path or trailing slash differences.
+  static func normalized(_ url: String) -> String {
+    var text = url.lowercased()
+    while text.hasSuffix("/") { text.removeLast() }
+    return text
+  }
+}
+
+extension Array {
+  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

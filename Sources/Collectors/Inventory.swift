@@ -1,0 +1,64 @@
+import Foundation
+import Snapshot
+import Yams
+
+/// The appliances to ask, read from a YAML file; the shape is in the README.
+public struct Inventory: Sendable, Equatable {
+  /// Where the inventory was read from, for messages.
+  public var file: String
+  /// SHA-256 of the file's bytes is computed by the caller; kept here as text for the snapshot.
+  public var appliances: [ApplianceEntry]
+  public var defaults: Defaults
+
+  /// Settings that apply to every appliance unless it says otherwise.
+  public struct Defaults: Sendable, Equatable {
+    /// Seconds one request may take.
+    public var timeout: Double = 5
+    /// How many appliances are asked at once.
+    public var concurrency: Int = 64
+    /// Largest answer read from an appliance, in bytes.
+    public var maximumResponseBytes: Int = 4 * 1024 * 1024
+
+    public init() {}
+  }
+
+  public init(file: String, appliances: [ApplianceEntry], defaults: Defaults = Defaults()) {
+    self.file = file
+    self.appliances = appliances
+    self.defaults = defaults
+  }
+}
+
+/// One appliance in the inventory.
+public struct ApplianceEntry: Sendable, Equatable {
+  public var name: String
+  public var kind: ApplianceKind
+  public var site: String?
+  /// Kea: the Control Agent's or the daemon's HTTP(S) URL.
+  public var url: URL?
+  /// Kea: the service behind a Control Agent (`dhcp4`, `dhcp6`); nil for a daemon's own socket.
+  public var service: String?
+  public var username: String?
+  public var password: SecretReference?
+  /// A CA bundle for HTTPS.
+  public var caFile: String?
+  public var certFile: String?
+  public var keyFile: String?
+  /// Seconds; overrides the inventory default.
+  public var timeout: Double?
+  /// dhcpd: the leases file.
+  public var leases: String?
+  /// EdgeConnect: an exported "DHCP Failover State" table (CSV).
+  public var export: String?
+
+  public init(name: String, kind: ApplianceKind) {
+    self.name = name
+    self.kind = kind
+  }
+}
+
+/// Where a secret lives; the secret itself is never in the inventory.
+public enum SecretReference: Sendable, Equatable {
+  case environment(String)
+  case file(String)
+}

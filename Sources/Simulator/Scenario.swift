@@ -1,0 +1,171 @@
+/// One relationship the simulator plays, with every server in it.
+public struct Scenario: Sendable {
+  /// Short name, used with `demo --scenario` and as a URL path prefix.
+  public var name: String
+  /// What it shows, in a sentence.
+  public var summary: String
+  /// Site label for grouping on the page.
+  public var site: String
+  public var servers: [SimulatedKeaServer]
+
+  public init(name: String, summary: String, site: String, servers: [SimulatedKeaServer]) {
+    self.name = name
+    self.summary = summary
+    self.site = site
+    self.servers = servers
+  }
+}
+
+extension Scenario {
+  /// Every built-in scenario, in the order the demo shows them.
+  public static let all: [Scenario] = [
+    healthyLoadBalancing, hotStandbyWithBackup, partnerDown, communicationRecovery, maintenance,
+    terminated,
+  ]
+
+  /// The scenario named `name`, if there is one.
+  public static func named(_ name: String) -> Scenario? { all.first { $0.name == name } }
+
+  private typealias Server = SimulatedKeaServer
+
+  private static func remote(
+    _ state: String, role: String, scopes: [String], age: Int = 1, interrupted: Bool = false,
+    inTouch: Bool = true
+  ) -> Server.RemoteView {
+    Server.RemoteView(
+      age: age, inTouch: inTouch, lastScopes: scopes, lastState: state, role: role,
+      communicationInterrupted: interrupted)
+  }
+
+  private static func pair(_ first: String, _ second: String, secondRole: String = "secondary")
+    -> [Server.Peer]
+  {
+    [Server.Peer(name: first, role: "primary"), Server.Peer(name: second, role: secondRole)]
+  }
+
+  /// Both servers in load-balancing, each serving its own scope.
+  public static let healthyLoadBalancing: Scenario = {
+    let peers = pair("dc1-kea-a", "dc1-kea-b")
+    return Scenario(
+      name: "load-balancing", summary: "a healthy load-balancing pair", site: "DC1",
+      servers: [
+        Server(
+          name: "dc1-kea-a", path: "load-balancing-a", mode: "load-balancing", role: "primary",
+          state: "load-balancing", scopes: ["dc1-kea-a"],
+          remote: remote("load-balancing", role: "secondary", scopes: ["dc1-kea-b"]), peers: peers),
+        Server(
+          name: "dc1-kea-b", path: "load-balancing-b", mode: "load-balancing", role: "secondary",
+          state: "load-balancing", scopes: ["dc1-kea-b"],
+          remote: remote("load-balancing", role: "primary", scopes: ["dc1-kea-a"]), peers: peers),
+      ])
+  }()
+
+  /// A hot-standby pair whose agents require basic auth, with a backup server.
+  public static let hotStandbyWithBackup: Scenario = {
+    let peers = [
+      Server.Peer(name: "dc2-kea-primary", role: "primary"),
+      Server.Peer(name: "dc2-kea-standby", role: "standby"),
+      Server.Peer(name: "dc2-kea-backup", role: "backup", autoFailover: false),
+    ]
+    var servers = [
+      Server(
+        name: "dc2-kea-primary", path: "hot-standby-primary", mode: "hot-standby", role: "primary",
+        state: "hot-standby", scopes: ["dc2-kea-primary"],
+        remote: remote("hot-standby", role: "standby", scopes: []), peers: peers),
+      Server(
+        name: "dc2-kea-standby", path: "hot-standby-standby", mode: "hot-standby", role: "standby",
+        state: "hot-standby", scopes: [],
+        remote: remote("hot-standby", role: "primary", scopes: ["dc2-kea-primary"]), peers: peers),
+      Server(
+        name: "dc2-kea-backup", path: "hot-standby-backup", mode: "hot-standby", role: "backup",
+        state: "backup", scopes: [], remote: nil, peers: peers),
+    ]
+    for index in servers.indices {
+      servers[index].credentials = Server.Credentials(username: "monitor", password: "demo-monitor-secret")
+      servers[index].peerPassword = "demo-peer-secret"
+    }
+    return Scenario(
+      name: "hot-standby", summary: "a hot-standby pair with a backup server", site: "DC2",
+      servers: servers)
+  }()
+
+  /// The secondary cannot be reached; the primary took over in partner-down.
+  public static let partnerDown: Scenario = {
+    let peers = pair("dc3-kea-a", "dc3-kea-b")
+    var secondary = Server(
+      name: "dc3-kea-b", path: "partner-down-b", mode: "load-balancing", role: "secondary",
+      state: "load-balancing", scopes: ["dc3-kea-b"], remote: nil, peers: peers)
+    secondary.behavior = .unreachable
+    return Scenario(
+      name: "partner-down", summary: "the secondary is unreachable and the primary is in partner-down",
+      site: "DC3",
+      servers: [
+        Server(
+          name: "dc3-kea-a", path: "partner-down-a", mode: "load-balancing", role: "primary",
+          state: "partner-down", scopes: ["dc3-kea-a", "dc3-kea-b"],
+          remote: remote("unavailable", role: "secondary", scopes: ["dc3-kea-b"], age: 187, interrupted: true),
+          peers: peers),
+        secondary,
+      ])
+  }()
+
+  /// The secondary's daemon died behind its agent; the primary counts unacked clients.
+  public static let communicationRecovery: Scenario = {
+    let peers = pair("dc4-kea-a", "dc4-kea-b")
+    var primary = Server(
+      name: "dc4-kea-a", path: "communication-recovery-a", mode: "load-balancing", role: "primary",
+      state: "communication-recovery", scopes: ["dc4-kea-a"],
+      remote: remote("unavailable", role: "secondary", scopes: ["dc4-kea-b"], age: 64, interrupted: true),
+      peers: peers)
+    primary.remote?.unackedClients = 3
+    primary.remote?.unackedClientsLeft = 8
+    primary.remote?.connectingClients = 7
+    primary.remote?.analyzedPackets = 12
+    primary.countsUnackedClients = true
+    var secondary = Server(
+      name: "dc4-kea-b", path: "communication-recovery-b", mode: "load-balancing", role: "secondary",
+      state: "load-balancing", scopes: ["dc4-kea-b"], remote: nil, peers: peers)
+    secondary.behavior = .daemonDown
+    return Scenario(
+      name: "communication-recovery",
+      summary: "a pair in communication-recovery with unacked clients counting up", site: "DC4",
+      servers: [primary, secondary])
+  }()
+
+  /// The operator put the secondary into maintenance.
+  public static let maintenance: Scenario = {
+    let peers = pair("dc5-kea-a", "dc5-kea-b")
+    return Scenario(
+      name: "maintenance", summary: "a pair in maintenance", site: "DC5",
+      servers: [
+        Server(
+          name: "dc5-kea-a", path: "maintenance-a", mode: "load-balancing", role: "primary",
+          state: "partner-in-maintenance", scopes: ["dc5-kea-a", "dc5-kea-b"],
+          remote: remote("in-maintenance", role: "secondary", scopes: []), peers: peers),
+        Server(
+          name: "dc5-kea-b", path: "maintenance-b", mode: "load-balancing", role: "secondary",
+          state: "in-maintenance", scopes: [],
+          remote: remote("partner-in-maintenance", role: "primary", scopes: ["dc5-kea-a", "dc5-kea-b"]),
+          peers: peers),
+      ])
+  }()
+
+  /// The clocks differ by 90 s, so both servers gave up HA.
+  public static let terminated: Scenario = {
+    let peers = pair("dc6-kea-a", "dc6-kea-b")
+    var secondary = Server(
+      name: "dc6-kea-b", path: "terminated-b", mode: "load-balancing", role: "secondary",
+      state: "terminated", scopes: ["dc6-kea-b"],
+      remote: remote("terminated", role: "primary", scopes: ["dc6-kea-a"], age: 0), peers: peers)
+    secondary.clockOffset = 90
+    return Scenario(
+      name: "terminated", summary: "a terminated pair (their clocks differ by 90 s)", site: "DC6",
+      servers: [
+        Server(
+          name: "dc6-kea-a", path: "terminated-a", mode: "load-balancing", role: "primary",
+          state: "terminated", scopes: ["dc6-kea-a"],
+          remote: remote("terminated", role: "secondary", scopes: ["dc6-kea-b"], age: 0), peers: peers),
+        secondary,
+      ])
+  }()
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// One failover peer of the DHCP failover protocol (ISC dhcpd, EdgeConnect): the columns of
+/// the "DHCP Failover State" table.
+public struct FailoverPeerStatus: Codable, Sendable, Equatable {
+  /// The failover peer or group name.
+  public var name: String
+  /// `primary` or `secondary`, when known.
+  public var role: String?
+  /// The state name as the source wrote it (`normal`, `communications-interrupted`, ...).
+  public var myState: String?
+  public var myStateTime: Date?
+  public var partnerState: String?
+  public var partnerStateTime: Date?
+  /// Maximum client lead time, in seconds.
+  public var mclt: Int?
+
+  public init(
+    name: String, role: String? = nil, myState: String?, myStateTime: Date?,
+    partnerState: String?, partnerStateTime: Date?, mclt: Int?
+  ) {
+    self.name = name
+    self.role = role
+    self.myState = myState
+    self.myStateTime = myStateTime
+    self.partnerState = partnerState
+    self.partnerStateTime = partnerStateTime
+    self.mclt = mclt
+  }
+}

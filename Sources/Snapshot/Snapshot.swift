@@ -1,0 +1,52 @@
+import Foundation
+
+/// The evidence of one run: what every appliance answered, when, and from where.
+///
+/// Everything the page shows is a pure function of this value (and the archive), so
+/// `render --snapshot` reproduces a page byte for byte.
+public struct Snapshot: Codable, Sendable, Equatable {
+  /// Bumped when the shape changes in a way older readers cannot follow.
+  public static let currentFormat = 1
+
+  public var format: Int
+  /// The program and version that collected it.
+  public var generator: String
+  /// When collection started, in UTC; "now" for every age on the page.
+  public var collectedAt: Date
+  /// How long collection took, in milliseconds.
+  public var durationMilliseconds: Int
+  /// SHA-256 of the inventory file's bytes, so a report can be tied to its input.
+  public var inventoryDigest: String
+  /// One entry per inventory appliance, in inventory order.
+  public var appliances: [ApplianceObservation]
+
+  public init(
+    generator: String, collectedAt: Date, durationMilliseconds: Int, inventoryDigest: String,
+    appliances: [ApplianceObservation]
+  ) {
+    self.format = Self.currentFormat
+    self.generator = generator
+    self.collectedAt = collectedAt
+    self.durationMilliseconds = durationMilliseconds
+    self.inventoryDigest = inventoryDigest
+    self.appliances = appliances
+  }
+}
+
+extension Snapshot {
+  /// The encoder that writes `snapshot.json`: sorted keys and whole-second UTC dates, so the
+  /// same snapshot always gives the same bytes.
+  public static func makeEncoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    return encoder
+  }
+
+  /// The decoder that reads `snapshot.json` back.
+  public static func makeDecoder() -> JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    return decoder
+  }
+}
