@@ -1,6 +1,9 @@
 #ifndef CLIBXML2_SHIM_H
 #define CLIBXML2_SHIM_H
 #include <libxml/xmlversion.h>
+/* Debian builds libxml2 with ICU, and its headers then pull in the system's ICU, which clashes
+   with the ICU copy inside Swift's Foundation. Nothing here needs ICU converters. */
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>

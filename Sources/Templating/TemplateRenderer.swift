@@ -77,11 +77,13 @@ struct Renderer {
             try render(children, source: source, overrides: overrides, depth: depth + 1)
             stack.removeLast()
           }
-        case .string, .number:
+        case .number:
+          // A number is always "truthy" (even 0), so a section over one is almost always a
+          // mistake for a boolean or a list.
           if options.strict {
             throw TemplateError(
               source: source, at: location, key: name.text,
-              message: "section '\(name.text)' is over \(value.kindName); sections take a boolean, a list or an object")
+              message: "section '\(name.text)' is over \(value.kindName); sections take a boolean, a string, a list or an object")
           }
           fallthrough
         default:

@@ -1,1 +1,4 @@
-print("x")
+import FailoverReportCLI
+import Foundation
+
+exit(await FailoverReportCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))

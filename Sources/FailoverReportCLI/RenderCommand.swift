@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Snapshot
+
+/// `failover-report render`: turns a saved snapshot back into its page, byte for byte.
+struct RenderCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "render", abstract: "Publish the page of a saved snapshot.json (the same bytes as the run that made it).")
+
+  @Option(name: .long, help: ArgumentHelp("A snapshot.json written by run or demo.", valueName: "FILE"))
+  var snapshot: String
+
+  @Option(name: .long, help: ArgumentHelp("Where the page is published.", valueName: "DIR"))
+  var output: String
+
+  @OptionGroup var options: OutputOptions
+
+  func run() async throws {
+    let logger = Logs.logger(verbose: options.verbose)
+    let decoded: Snapshot
+    do {
+      decoded = try Snapshot.makeDecoder().decode(Snapshot.self, from: Data(contentsOf: URL(fileURLWithPath: snapshot)))
+    } catch {
+      print("FAILOVER UNKNOWN - cannot read the snapshot \(snapshot): \(SnapshotErrors.describe(error))")
+      throw ExitCode(3)
+    }
+    let code = ReportJob(output: output, options: options, logger: logger)
+      .publish(decoded, durationSeconds: Double(decoded.durationMilliseconds) / 1000)
+    throw ExitCode(code)
+  }
+}
+
+enum SnapshotErrors {
+  static func describe(_ error: any Error) -> String {
+    switch error {
+    case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
+      DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+      let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+      return "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)"
+    default:
+      return error.localizedDescription
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Assessment
+import Collectors
+import Crypto
+import Foundation
+import Logging
+import Publishing
+import Report
+import Snapshot
+import Validation
+
+/// The pipeline `run`, `demo` and `render` share: snapshot → assessment → page → gate →
+/// publish, then the status line and the exit code.
+struct ReportJob {
+  let output: String
+  let options: OutputOptions
+  let logger: Logger
+
+  /// Collects from the inventory and publishes; returns the exit code.
+  func run(inventoryPath: String, environment: [String: String]) async -> Int32 {
+    let inventory: Inventory
+    let inventoryBytes: Data
+    do {
+      inventory = try Inventory.load(path: inventoryPath)
+      inventoryBytes = try Data(contentsOf: URL(fileURLWithPath: inventoryPath))
+    } catch let error as InventoryError {
+      return fail("\(error)")
+    } catch {
+      return fail("cannot read \(inventoryPath): \(error.localizedDescription)")
+    }
+    for entry in inventory.appliances {
+      if case .file(let path)? = entry.password, let warning = SecretReader.permissionWarning(for: path) {
+        logger.warning("\(warning)", metadata: ["appliance": "\(entry.name)"])
+      }
+    }
+    let settings = CollectionSettings(
+      timeout: options.timeout ?? inventory.defaults.timeout,
+      concurrency: options.concurrency ?? inventory.defaults.concurrency, deadline: options.deadline,
+      maximumResponseBytes: inventory.defaults.maximumResponseBytes)
+    let started = Date()
+    logger.info("collecting", metadata: ["appliances": "\(inventory.appliances.count)"])
+    let observations = await Gatherer(settings: settings, environment: environment).collect(inventory)
+    let duration = Date().timeIntervalSince(started)
+    for observation in observations {
+      if let failure = observation.failure {
+        logger.info(
+          "no usable answer: \(failure.message)",
+          metadata: ["appliance": "\(observation.name)", "url": "\(observation.endpoint)", "reason": "\(failure.kind.rawValue)"])
+      }
+    }
+    let snapshot = Snapshot(
+      generator: FailoverReportCommand.generator,
+      collectedAt: Date(timeIntervalSince1970: started.timeIntervalSince1970.rounded(.down)),
+      durationMilliseconds: Int((duration * 1000).rounded()),
+      inventoryDigest: Publisher.hex(Array(inventoryBytes)), appliances: observations)
+    return publish(snapshot, durationSeconds: duration)
+  }
+
+  /// Assesses, renders, validates and publishes a snapshot; returns the exit code.
+  func publish(_ snapshot: Snapshot, durationSeconds: Double) -> Int32 {
+    let assets: Assets
+    let renderer: PageRenderer
+    do {
+      assets = try Assets.load(templatesFolder: options.templates, publicFolder: options.publicFolder)
+      renderer = try PageRenderer(assets: assets)
+    } catch {
+      return fail("\(error)")
+    }
+    let assessment = Assessor.assess(snapshot, history: .empty)
+    let page: [UInt8]
+    let snapshotBytes: [UInt8]
+    do {
+      page = try renderer.render(assessment, snapshot: snapshot)
+      snapshotBytes = Array(try Snapshot.makeEncoder().encode(snapshot))
+    } catch {
+      return fail("cannot render the page: \(error)")
+    }
+    let publisher = Publisher(folder: output)
+    let lock: PublishLock
+    do {
+      try publisher.prepare()
+      lock = try PublishLock(folder: output, timeout: options.lockTimeout)
+    } catch {
+      return fail("\(error)")
+    }
+    defer { withExtendedLifetime(lock) {} }
+    let problems = PageValidator(schema: assets.templates["schema.rng"]).validate(page)
+    if !problems.isEmpty {
+      for problem in problems.prefix(20) {
+        logger.error("the page failed validation: index.html:\(problem.line):\(problem.column): \(problem.message)")
+      }
+      try? publisher.reject(page: page)
+      return fail("the page failed validation (\(problems.count) problems); the published page was kept and the new one written to \(output)/index.html.rejected")
+    }
+    do {
+      try publisher.publish(page: page, snapshot: snapshotBytes)
+      if let json = options.json { try AtomicFile.write(snapshotBytes, to: json) }
+      if let metrics = options.metrics {
+        try AtomicFile.write(Array(MetricsText.make(assessment, snapshot: snapshot).utf8), to: metrics)
+      }
+      if let email = options.email {
+        let message = try EmailMessage.make(assessment, page: page, assets: assets)
+        try AtomicFile.write(Array(message.utf8), to: email)
+      }
+      if let archive = options.archive {
+        try Archive(folder: archive).store(page: page, snapshot: snapshotBytes, at: snapshot.collectedAt)
+      }
+    } catch {
+      return fail("cannot publish: \(error)")
+    }
+    let status = ExitStatus(assessment)
+    print(StatusLine.make(assessment, status: status, durationSeconds: durationSeconds))
+    if options.verbose {
+      for line in TextSummary.lines(assessment) { print(line) }
+    }
+    logger.info("published", metadata: ["page": "\(output)/index.html", "exit": "\(status.rawValue)"])
+    return status.rawValue
+  }
+
+  private func fail(_ message: String) -> Int32 {
+    print("FAILOVER UNKNOWN - \(message.split(separator: "\n").first.map(String.init) ?? message)")
+    logger.error("\(message)")
+    return ExitStatus.unknown.rawValue
+  }
+}

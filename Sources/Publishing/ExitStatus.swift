@@ -1,0 +1,69 @@
+import Assessment
+
+/// The process's exit code, by the Nagios plugin convention.
+public enum ExitStatus: Int32, Sendable {
+  /// Every relationship is healthy.
+  case ok = 0
+  /// At least one relationship needs attention.
+  case warning = 1
+  /// At least one relationship has lost redundancy or is broken.
+  case critical = 2
+  /// The job could not do its work: bad input, a template or validation failure, nothing
+  /// reachable.
+  case unknown = 3
+
+  public init(_ assessment: Assessment) {
+    if assessment.nothingReachable {
+      self = .unknown
+      return
+    }
+    switch assessment.severity {
+    case .ok: self = .ok
+    case .warning, .unknown: self = .warning
+    case .critical: self = .critical
+    }
+  }
+
+  public var label: String {
+    switch self {
+    case .ok: return "OK"
+    case .warning: return "WARNING"
+    case .critical: return "CRITICAL"
+    case .unknown: return "UNKNOWN"
+    }
+  }
+}
+
+/// The one line a monitoring system reads on stdout, with performance data.
+public enum StatusLine {
+  public static func make(_ assessment: Assessment, status: ExitStatus, durationSeconds: Double) -> String {
+    let total = assessment.relationships.count
+    var text = "FAILOVER \(status.label) - "
+    if assessment.nothingReachable {
+      text += "no appliance answered (\(assessment.applianceCount) asked)"
+    } else if assessment.severity == .ok {
+      text += "all \(total) relationships healthy"
+    } else {
+      let worst = assessment.relationships.filter { $0.severity == assessment.severity }
+      let names = worst.prefix(3).map { "\($0.name) (\(shortReason($0)))" }.joined(separator: ", ")
+      let more = worst.count > 3 ? ", and \(worst.count - 3) more" : ""
+      text += "\(worst.count) of \(total) relationships \(assessment.severity.rawValue): \(names)\(more)"
+    }
+    let perfdata = [
+      "ok=\(assessment.count(.ok))", "warning=\(assessment.count(.warning))",
+      "critical=\(assessment.count(.critical))", "unknown=\(assessment.count(.unknown))",
+      "appliances=\(assessment.applianceCount)", "unreachable=\(assessment.failedApplianceCount)",
+      "duration=\(String(format: "%.3f", durationSeconds))s",
+    ]
+    return text.replacingOccurrences(of: "|", with: "/") + " | " + perfdata.joined(separator: " ")
+  }
+
+  private static func shortReason(_ relationship: RelationshipAssessment) -> String {
+    let states = relationship.servers.compactMap(\.state) + relationship.failoverRows.compactMap(\.myState)
+    let unique = states.reduce(into: [String]()) { list, state in if !list.contains(state) { list.append(state) } }
+    if let finding = relationship.findings.first(where: { $0.severity == relationship.severity }) {
+      return finding.code
+    }
+    return unique.isEmpty ? relationship.severity.rawValue : unique.joined(separator: "/")
+  }
+}

@@ -1,0 +1,46 @@
+import Crypto
+import Foundation
+
+/// Publishes a validated page and its snapshot into an output folder.
+public struct Publisher: Sendable {
+  public var folder: String
+
+  public init(folder: String) {
+    self.folder = folder
+  }
+
+  /// Creates the folder if needed.
+  public func prepare() throws {
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+      throw PublishError.io("cannot create the output folder \(folder)", EACCES)
+    }
+  }
+
+  /// Writes `snapshot.json`, then `index.html` and `index.html.sha256`, each atomically.
+  /// The page goes last so that a reader never sees a page older than its snapshot.
+  public func publish(page: [UInt8], snapshot: [UInt8]) throws {
+    try AtomicFile.write(snapshot, to: folder + "/snapshot.json")
+    try AtomicFile.write(page, to: folder + "/index.html")
+    try AtomicFile.write(Array(Self.sha256Line(page, name: "index.html").utf8), to: folder + "/index.html.sha256")
+    try? FileManager.default.removeItem(atPath: folder + "/index.html.rejected")
+  }
+
+  /// Keeps a page that failed validation beside the published one, for the operator to read.
+  public func reject(page: [UInt8]) throws {
+    try AtomicFile.write(page, to: folder + "/index.html.rejected")
+  }
+
+  /// A line in `sha256sum` format.
+  public static func sha256Line(_ bytes: [UInt8], name: String) -> String {
+    hex(bytes) + "  " + name + "\n"
+  }
+
+  public static func hex(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { byte in
+      let text = String(byte, radix: 16)
+      return byte < 16 ? "0" + text : text
+    }.joined()
+  }
+}

@@ -1,0 +1,39 @@
+import Assessment
+import Crypto
+import Foundation
+import Snapshot
+import Templating
+
+/// Renders the status page: `Templates/page.mustache` with its partials, `Public/` inlined,
+/// a Content-Security-Policy that allows nothing but the page's own script (by hash), and the
+/// redacted snapshot embedded as JSON.
+public struct PageRenderer: Sendable {
+  public let assets: Assets
+  private let library: TemplateLibrary
+  private let help: HelpCatalog
+
+  public init(assets: Assets) throws {
+    self.assets = assets
+    self.library = assets.library()
+    self.help = try HelpCatalog(json: try assets.text(template: "help.json"))
+  }
+
+  /// The page's bytes. The same snapshot and assessment always give the same bytes.
+  public func render(_ assessment: Assessment, snapshot: Snapshot) throws -> [UInt8] {
+    var root = PageView(assessment: assessment, help: help).value()
+    let script = try assets.text(public: "page.js")
+    root["css"] = .string(try assets.text(public: "style.css"))
+    root["script"] = .string(script)
+    root["csp"] = .string(Self.contentSecurityPolicy(scripts: [script]))
+    let json = String(decoding: try Snapshot.makeEncoder().encode(snapshot), as: UTF8.self)
+    root["snapshotJSON"] = .string(jsonEscapedForScript(json))
+    return try library.render("page", .object(root))
+  }
+
+  /// A policy that forbids every network load; inline styles are allowed (they cannot load
+  /// anything under `default-src 'none'`) and scripts only by their SHA-256.
+  public static func contentSecurityPolicy(scripts: [String]) -> String {
+    let hashes = scripts.map { "'sha256-" + Data(SHA256.hash(data: Data($0.utf8))).base64EncodedString() + "'" }
+    return "default-src 'none'; style-src 'unsafe-inline'; script-src \(hashes.joined(separator: " ")); img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
+  }
+}

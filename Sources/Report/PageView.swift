@@ -1,0 +1,218 @@
+import Assessment
+import Foundation
+import Snapshot
+import Templating
+
+/// Turns an assessment into the plain values the templates read: strings, lists and objects
+/// built in a fixed order, so the same assessment always renders the same bytes.
+struct PageView {
+  let assessment: Assessment
+  let help: HelpCatalog
+
+  func value() -> TemplateObject {
+    var root = TemplateObject()
+    root["generator"] = .string(assessment.generator)
+    root["snapshotTime"] = time(assessment.assessedAt)
+    root["inventoryDigest"] = .string(assessment.inventoryDigest)
+    root["collectionSeconds"] = .string(String(format: "%.2f", Double(assessment.collectionMilliseconds) / 1000))
+    root["verdict"] = verdict()
+    root["counts"] = .list(
+      [Severity.critical, .warning, .unknown, .ok].map { severity in
+        .object(TemplateObject([("severity", badge(severity)), ("count", .number(Double(assessment.count(severity))))]))
+      })
+    root["relationshipCount"] = .number(Double(assessment.relationships.count))
+    root["applianceCount"] = .number(Double(assessment.applianceCount))
+    root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
+    root["fields"] = help.fields
+    root["sites"] = .list(sites())
+    root["keaStates"] = .list(help.keaStates.map(glossaryEntry))
+    root["failoverStates"] = .list(help.failoverStates.map(glossaryEntry))
+    return root
+  }
+
+  private func verdict() -> TemplateValue {
+    let total = assessment.relationships.count
+    let severity = assessment.severity
+    let headline: String
+    switch severity {
+    case .ok: headline = "All \(total) relationships are healthy"
+    case .critical, .warning, .unknown:
+      headline = "\(assessment.count(severity)) of \(total) relationships \(severity.rawValue)"
+    }
+    return .object(TemplateObject([("severity", badge(severity)), ("headline", .string(headline))]))
+  }
+
+  /// A severity as the templates show it: name, label, and one flag to switch icons on.
+  func badge(_ severity: Severity) -> TemplateValue {
+    .object(
+      TemplateObject([
+        ("name", .string(severity.rawValue)), ("label", .string(severity.rawValue.uppercased())),
+        ("isOk", .bool(severity == .ok)), ("isWarning", .bool(severity == .warning)),
+        ("isCritical", .bool(severity == .critical)), ("isUnknown", .bool(severity == .unknown)),
+      ]))
+  }
+
+  private func sites() -> [TemplateValue] {
+    var order: [String] = []
+    var groups: [String: [RelationshipAssessment]] = [:]
+    for relationship in assessment.relationships {
+      let site = relationship.site ?? "Unassigned"
+      if groups[site] == nil { order.append(site) }
+      groups[site, default: []].append(relationship)
+    }
+    // Relationships are already sorted worst first, so the first site seen is the worst.
+    return order.map { site in
+      let members = groups[site] ?? []
+      return .object(
+        TemplateObject([
+          ("name", .string(site)), ("id", .string(Self.id("site", site))),
+          ("severity", badge(Severity.worst(members.map(\.severity)))),
+          ("relationships", .list(members.map(relationship))),
+        ]))
+    }
+  }
+
+  private func relationship(_ relationship: RelationshipAssessment) -> TemplateValue {
+    var object = TemplateObject()
+    object["id"] = .string(relationship.id)
+    object["name"] = .string(relationship.name)
+    object["kind"] = .string(relationship.kind.rawValue)
+    object["kindLabel"] = .string(Self.kindLabel(relationship.kind))
+    object["mode"] = optional(relationship.mode)
+    object["service"] = optional(relationship.service)
+    object["severity"] = badge(relationship.severity)
+    object["summary"] = .string(relationship.summary)
+    object["findings"] = .list(
+      relationship.findings.map { finding in
+        .object(TemplateObject([("severity", badge(finding.severity)), ("code", .string(finding.code)), ("message", .string(finding.message))]))
+      })
+    object["hasFindings"] = .bool(!relationship.findings.isEmpty)
+    object["isKea"] = .bool(relationship.kind == .kea)
+    object["servers"] = .list(relationship.servers.map(server))
+    object["failoverRows"] = .list(relationship.failoverRows.map(failoverRow))
+    return .object(object)
+  }
+
+  private func server(_ server: ServerAssessment) -> TemplateValue {
+    var object = TemplateObject()
+    object["name"] = .string(server.name)
+    object["appliance"] = optional(server.appliance)
+    object["role"] = optional(server.role)
+    object["endpoint"] = optional(server.endpoint)
+    object["severity"] = badge(server.severity)
+    object["state"] = optional(server.state)
+    object["stateSeverity"] = badge(KeaHAState.severity(of: server.state))
+    object["stateAnchor"] = anchor(server.state, in: help.keaStates, prefix: "")
+    object["stateFromPartner"] = .bool(server.stateSource == "partner")
+    object["statusTime"] = server.statusTime.map(time) ?? .null
+    object["statusAge"] = server.statusAgeSeconds.map { .string(Self.duration($0)) } ?? .null
+    object["controlStatus"] = .string(server.controlStatus.rawValue)
+    object["controlSeverity"] = badge(server.controlStatus == .online ? .ok : server.controlStatus == .offline ? .critical : .unknown)
+    object["heartbeatStatus"] = .string(server.heartbeatStatus.rawValue)
+    object["heartbeatSeverity"] = badge(server.heartbeatStatus == .ok ? .ok : server.heartbeatStatus == .failed ? .critical : .unknown)
+    object["scopes"] = server.scopes.map { .string($0.isEmpty ? "none" : $0.joined(separator: ", ")) } ?? .null
+    object["scopesNote"] = optional(server.scopesNote)
+    object["lastFailover"] = server.lastFailoverAt.map(time) ?? .null
+    object["unacked"] = count(server.unackedClients)
+    object["connecting"] = count(server.connectingClients)
+    object["analyzed"] = count(server.analyzedPackets)
+    if let progress = server.failoverProgress {
+      var value = TemplateObject()
+      value["label"] = .string(progress.label)
+      value["bar"] = progress.percent.map { percent in
+        .object(TemplateObject([("percent", .number(Double(percent)))]))
+      } ?? .null
+      object["progress"] = .object(value)
+    } else {
+      object["progress"] = .null
+    }
+    if let state = server.partnerViewState {
+      let age = server.partnerViewAgeSeconds.map { ", \(Self.duration($0)) ago" } ?? ""
+      object["partnerView"] = .string(state + age)
+    } else {
+      object["partnerView"] = .null
+    }
+    object["disagreement"] = optional(server.disagreement)
+    object["reason"] = optional(server.reason)
+    object["summary"] = .string(server.summary)
+    return .object(object)
+  }
+
+  private func failoverRow(_ row: FailoverRow) -> TemplateValue {
+    var object = TemplateObject()
+    object["appliance"] = .string(row.appliance)
+    object["groupName"] = .string(row.groupName)
+    object["role"] = optional(row.role)
+    object["myState"] = optional(row.myState)
+    object["myStateSeverity"] = badge(FailoverProtocolState.named(row.myState)?.severity ?? .unknown)
+    object["myStateAnchor"] = anchor(FailoverProtocolState.named(row.myState)?.name, in: help.failoverStates, prefix: "fo-")
+    object["partnerStateAnchor"] = anchor(FailoverProtocolState.named(row.partnerState)?.name, in: help.failoverStates, prefix: "fo-")
+    object["myStateTime"] = row.myStateTime.map(time) ?? .null
+    object["partnerState"] = optional(row.partnerState)
+    object["partnerStateSeverity"] = badge(FailoverProtocolState.named(row.partnerState)?.severity ?? .unknown)
+    object["partnerStateTime"] = row.partnerStateTime.map(time) ?? .null
+    object["mclt"] = row.mcltSeconds.map { .string(Self.duration($0)) } ?? .null
+    object["recoverWaitEnds"] = row.recoverWaitEndsAt.map(time) ?? .null
+    object["severity"] = badge(row.severity)
+    object["summary"] = .string(row.summary)
+    object["reason"] = optional(row.reason)
+    return .object(object)
+  }
+
+  private func glossaryEntry(_ entry: TemplateValue) -> TemplateValue {
+    guard case .object(var object) = entry, case .string(let severity)? = object["severity"] else { return entry }
+    object["badge"] = badge(Severity(rawValue: severity) ?? .unknown)
+    if case .string(let name)? = object["name"] { object["id"] = .string(Self.id("state", name)) }
+    return .object(object)
+  }
+
+  /// The glossary id of a state, or null when the glossary does not list it (so no link
+  /// ever points nowhere).
+  private func anchor(_ state: String?, in list: [TemplateValue], prefix: String) -> TemplateValue {
+    guard let state, help.state(state, in: list) != nil else { return .null }
+    return .string(prefix + Self.id("state", state))
+  }
+
+  private func optional(_ text: String?) -> TemplateValue {
+    guard let text, !text.isEmpty else { return .null }
+    return .string(text)
+  }
+
+  private func count(_ value: Int?) -> TemplateValue {
+    value.map { .string(String($0)) } ?? .null
+  }
+
+  func time(_ date: Date) -> TemplateValue {
+    let iso = Timestamp.iso(date)
+    let text = iso.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
+    return .object(TemplateObject([("iso", .string(iso)), ("text", .string(text))]))
+  }
+
+  static func duration(_ seconds: Int) -> String {
+    if seconds < 120 { return "\(seconds) s" }
+    if seconds < 7200 { return "\(seconds / 60) min \(seconds % 60) s" }
+    if seconds < 172_800 { return "\(seconds / 3600) h \(seconds % 3600 / 60) min" }
+    return "\(seconds / 86400) d \(seconds % 86400 / 3600) h"
+  }
+
+  static func kindLabel(_ kind: ApplianceKind) -> String {
+    switch kind {
+    case .kea: return "ISC Kea HA"
+    case .dhcpd: return "ISC dhcpd failover"
+    case .edgeconnect: return "EdgeConnect DHCP failover"
+    }
+  }
+
+  static func id(_ prefix: String, _ text: String) -> String {
+    var result = prefix + "-"
+    for scalar in text.lowercased().unicodeScalars {
+      if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
+        result.unicodeScalars.append(scalar)
+      } else if result.last != "-" {
+        result.append("-")
+      }
+    }
+    while result.hasSuffix("-") { result.removeLast() }
+    return result
+  }
+}

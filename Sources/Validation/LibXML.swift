@@ -1,0 +1,46 @@
+import CLibXML2
+
+/// Process-wide libxml2 set-up, done once and never undone: `xmlInitParser` is not
+/// re-entrant in 2.9, and cleaning up would pull state from under other users in the process.
+enum LibXML {
+  private static let setUp: Void = {
+    xmlInitParser()
+    // No document we check may pull in anything from outside, whatever it declares.
+    xmlSetExternalEntityLoader { _, _, _ in nil }
+  }()
+
+  static func initialize() { _ = setUp }
+}
+
+/// Collects libxml2's diagnostics for one check; reached from C callbacks through an
+/// unretained pointer that lives only while the check runs.
+final class DiagnosticSink {
+  var problems: [PageProblem] = []
+
+  var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+  static func from(_ pointer: UnsafeMutableRawPointer?) -> DiagnosticSink? {
+    guard let pointer else { return nil }
+    return Unmanaged<DiagnosticSink>.fromOpaque(pointer).takeUnretainedValue()
+  }
+
+  func record(_ error: UnsafePointer<xmlError>) {
+    let value = error.pointee
+    var message = value.message.map { String(cString: $0) } ?? "libxml2 error \(value.code)"
+    while message.hasSuffix("\n") || message.hasSuffix(" ") { message.removeLast() }
+    problems.append(PageProblem(line: Int(value.line), column: Int(value.int2), message: message))
+  }
+}
+
+/// The XML parser's per-context handler: the context's `_private` holds the sink.
+let parserErrorHandler: xmlStructuredErrorFunc = { userData, error in
+  guard let error, let userData else { return }
+  let context = userData.assumingMemoryBound(to: xmlParserCtxt.self)
+  DiagnosticSink.from(context.pointee._private)?.record(UnsafePointer(error))
+}
+
+/// Handlers whose user data is the sink itself (RelaxNG, XPath).
+let sinkErrorHandler: xmlStructuredErrorFunc = { userData, error in
+  guard let error else { return }
+  DiagnosticSink.from(userData)?.record(UnsafePointer(error))
+}
