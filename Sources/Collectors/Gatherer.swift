@@ -24,6 +24,9 @@ public struct Gatherer: Sendable {
     configuration.redirectConfiguration = .disallow
     configuration.decompression = .disabled
     configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+    // A refused connection is an answer ("nothing listens there"): report it at once instead
+    // of retrying until the timeout.
+    configuration.connectionPool.retryConnectionEstablishment = false
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     let runDeadline = settings.clock().addingTimeInterval(settings.deadline)
     let entries = inventory.appliances

@@ -1,0 +1,195 @@
+import Foundation
+import Publishing
+import Report
+import Testing
+import Validation
+
+/// The command line end to end, through the built binary.
+@Suite("failover-report command line")
+struct CommandLineTests {
+  @Test("demo publishes a valid page with every scenario and exits 2")
+  func demoPublishesEverything() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try TestSupport.run(["demo", "--output", folder.path])
+    #expect(result.status == 2)
+    #expect(result.stdout.hasPrefix("FAILOVER CRITICAL - 3 of 6 relationships critical"))
+    #expect(result.stdout.contains("| ok=2 warning=1 critical=3 unknown=0 appliances=13 unreachable=2"))
+    #expect(result.stdout.split(separator: "\n").count == 1)
+    let page = try TestSupport.read(folder.appendingPathComponent("index.html"))
+    let sidecar = try String(contentsOf: folder.appendingPathComponent("index.html.sha256"), encoding: .utf8)
+    #expect(sidecar == Publisher.sha256Line(page, name: "index.html"))
+    let snapshot = try Data(contentsOf: folder.appendingPathComponent("snapshot.json"))
+    #expect(!snapshot.isEmpty)
+    let problems = PageValidator(schema: Assets.embedded.templates["schema.rng"]).validate(page)
+    #expect(problems.isEmpty, "\(problems)")
+    let text = String(decoding: page, as: UTF8.self)
+    for server in [
+      "dc1-kea-a", "dc1-kea-b", "dc2-kea-primary", "dc2-kea-standby", "dc2-kea-backup", "dc3-kea-a",
+      "dc3-kea-b", "dc4-kea-a", "dc4-kea-b", "dc5-kea-a", "dc5-kea-b", "dc6-kea-a", "dc6-kea-b",
+    ] {
+      #expect(text.contains(">\(server)<"), "\(server) is missing")
+    }
+    for state in [
+      "load-balancing", "hot-standby", "backup", "partner-down", "communication-recovery",
+      "partner-in-maintenance", "in-maintenance", "terminated",
+    ] {
+      #expect(text.contains(">\(state)</a>"), "state \(state) is not shown")
+    }
+    // The secret of the hot-standby agents and the peers' password never reach the outputs.
+    for secret in ["demo-monitor-secret", "demo-peer-secret"] {
+      #expect(!text.contains(secret))
+      #expect(!String(decoding: snapshot, as: UTF8.self).contains(secret))
+      #expect(!result.stderr.contains(secret))
+    }
+  }
+
+  @Test("each exit code comes from a real run", arguments: [
+    ("load-balancing", Int32(0), "FAILOVER OK - all 1 relationships healthy"),
+    ("maintenance", Int32(1), "FAILOVER WARNING - 1 of 1 relationships warning"),
+    ("partner-down", Int32(2), "FAILOVER CRITICAL - 1 of 1 relationships critical"),
+  ])
+  func exitCodes(scenario: String, status: Int32, line: String) throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try TestSupport.run(["demo", "--scenario", scenario, "--output", folder.path])
+    #expect(result.status == status)
+    #expect(result.stdout.hasPrefix(line), "\(result.stdout)")
+  }
+
+  @Test("a bad inventory exits 3 with file, line, column and key, and leaves the page alone")
+  func badInventory() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    let previous = Array("previous page".utf8)
+    try Data(previous).write(to: output.appendingPathComponent("index.html"))
+    let inventory = folder.appendingPathComponent("inventory.yaml")
+    try Data("appliances:\n  - name: a\n    kind: kae\n    url: http://127.0.0.1:1/\n".utf8).write(to: inventory)
+    let result = try TestSupport.run(["run", "--inventory", inventory.path, "--output", output.path])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("inventory.yaml:3:11: appliances[0].kind: expected one of kea, dhcpd, edgeconnect, found \"kae\""))
+    #expect(result.stdout.hasPrefix("FAILOVER UNKNOWN - "))
+    #expect(try TestSupport.read(output.appendingPathComponent("index.html")) == previous)
+  }
+
+  @Test("argument mistakes exit 3, not 64")
+  func argumentMistakes() throws {
+    let result = try TestSupport.run(["run", "--output", "/tmp/x"])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("--inventory"))
+    let unknown = try TestSupport.run(["demo", "--scenario", "nope"])
+    #expect(unknown.status == 3)
+  }
+
+  @Test("nothing reachable exits 3")
+  func nothingReachable() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let inventory = folder.appendingPathComponent("inventory.yaml")
+    try Data("appliances:\n  - name: gone\n    kind: kea\n    url: http://127.0.0.1:9/\n    service: dhcp4\n".utf8)
+      .write(to: inventory)
+    let result = try TestSupport.run([
+      "run", "--inventory", inventory.path, "--output", folder.appendingPathComponent("out").path,
+      "--timeout", "2",
+    ])
+    #expect(result.status == 3)
+    #expect(result.stdout.hasPrefix("FAILOVER UNKNOWN - no appliance answered (1 asked)"))
+  }
+
+  @Test("render turns a snapshot back into the same page, byte for byte")
+  func renderReproducesThePage() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let first = folder.appendingPathComponent("first")
+    let second = folder.appendingPathComponent("second")
+    _ = try TestSupport.run(["demo", "--output", first.path])
+    let result = try TestSupport.run([
+      "render", "--snapshot", first.appendingPathComponent("snapshot.json").path, "--output", second.path,
+    ])
+    #expect(result.status == 2)
+    let original = try TestSupport.read(first.appendingPathComponent("index.html"))
+    #expect(!original.isEmpty)
+    #expect(try TestSupport.read(second.appendingPathComponent("index.html")) == original)
+  }
+
+  @Test("a page that fails the gate is never published: the previous page stays byte-identical")
+  func rejectedPageKeepsThePrevious() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("out")
+    #expect(try TestSupport.run(["demo", "--scenario", "load-balancing", "--output", output.path]).status == 0)
+    let published = try TestSupport.read(output.appendingPathComponent("index.html"))
+    let sidecar = try TestSupport.read(output.appendingPathComponent("index.html.sha256"))
+    // An operator's template that loads an image from the network.
+    let templates = folder.appendingPathComponent("templates")
+    try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+    let page = try String(contentsOf: TestSupport.root.appendingPathComponent("Templates/page.mustache"), encoding: .utf8)
+    try Data(page.replacingOccurrences(of: "<main>", with: "<main><img src=\"https://example.invalid/logo.png\" alt=\"\"/>").utf8)
+      .write(to: templates.appendingPathComponent("page.mustache"))
+    let result = try TestSupport.run([
+      "demo", "--scenario", "load-balancing", "--output", output.path, "--templates", templates.path,
+    ])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("refers outside the page"))
+    #expect(try TestSupport.read(output.appendingPathComponent("index.html")) == published)
+    #expect(try TestSupport.read(output.appendingPathComponent("index.html.sha256")) == sidecar)
+    let rejected = try String(contentsOf: output.appendingPathComponent("index.html.rejected"), encoding: .utf8)
+    #expect(rejected.contains("https://example.invalid/logo.png"))
+  }
+
+  @Test("validate prints file:line:column for each problem and exits 3")
+  func validateCommand() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("out")
+    _ = try TestSupport.run(["demo", "--scenario", "load-balancing", "--output", output.path])
+    let good = output.appendingPathComponent("index.html")
+    #expect(try TestSupport.run(["validate", good.path]).status == 0)
+    var lines = try String(contentsOf: good, encoding: .utf8).components(separatedBy: "\n")
+    lines[12] += "<br>"
+    let bad = folder.appendingPathComponent("bad.html")
+    try Data(lines.joined(separator: "\n").utf8).write(to: bad)
+    let result = try TestSupport.run(["validate", good.path, bad.path])
+    #expect(result.status == 3)
+    #expect(result.stdout.hasPrefix("\(bad.path):"))
+    #expect(!result.stdout.contains(good.path + ":"))
+  }
+
+  @Test("template renders exactly the bytes, and reports mistakes as template:line:column")
+  func templateCommand() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let template = folder.appendingPathComponent("t.mustache")
+    let data = folder.appendingPathComponent("d.json")
+    try Data("Hello {{name}}!{{#items}} {{.}}{{/items}}{{>tail}}".utf8).write(to: template)
+    try Data("tail: <{{name}}>".utf8).write(to: folder.appendingPathComponent("tail.mustache"))
+    try Data(#"{"name": "A&B", "items": [1, 2.5]}"#.utf8).write(to: data)
+    let result = try TestSupport.run(["template", template.path, "--data", data.path, "--partials", folder.path])
+    #expect(result.status == 0)
+    #expect(result.stdout == "Hello A&amp;B! 1 2.5tail: <A&amp;B>")
+    try Data("line one\n  {{missing}}".utf8).write(to: template)
+    let failed = try TestSupport.run(["template", template.path, "--data", data.path])
+    #expect(failed.status == 3)
+    #expect(failed.stderr.hasPrefix("\(template.path):2:3: unknown key 'missing'"))
+    #expect(failed.stdout.isEmpty)
+    let lenient = try TestSupport.run(["template", template.path, "--data", data.path, "--lenient"])
+    #expect(lenient.stdout == "line one\n  ")
+  }
+
+  @Test("check explains what each appliance will be asked")
+  func checkCommand() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let inventory = folder.appendingPathComponent("inventory.yaml")
+    try Data(
+      "appliances:\n  - name: kea-a\n    kind: kea\n    url: http://127.0.0.1:8001/\n    service: dhcp4\n    username: monitor\n    password-env: FR_TEST_UNSET_SECRET\n"
+        .utf8
+    ).write(to: inventory)
+    let result = try TestSupport.run(["check", "--inventory", inventory.path], environment: [:])
+    #expect(result.stdout.contains("kea-a (kea): POST status-get, config-get and ha-heartbeat to the Control Agent at http://127.0.0.1:8001/ for dhcp4"))
+    #expect(result.stdout.contains("$FR_TEST_UNSET_SECRET (NOT SET)"))
+    #expect(result.status == 3)
+  }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// Paths and processes the tests share.
+enum TestSupport {
+  /// The repository root (this file is Tests/FailoverReportTests/TestSupport.swift).
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  /// `../shared`, beside the checkout.
+  static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures")
+
+  static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+  /// The built `failover-report` binary, beside the test bundle.
+  static var binary: URL {
+    let candidates = [
+      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+      Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+      root.appendingPathComponent(".build/debug"),
+    ]
+    for folder in candidates {
+      let url = folder.appendingPathComponent("failover-report")
+      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    return root.appendingPathComponent(".build/debug/failover-report")
+  }
+
+  /// A fresh temporary folder, removed by the caller.
+  static func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("fr-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// Runs the binary to completion with `arguments`.
+  static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes to the end before waiting, so a full pipe never blocks the child.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var errData = Data()
+    group.enter()
+    DispatchQueue.global().async {
+      errData = err.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  static func read(_ url: URL) throws -> [UInt8] { Array(try Data(contentsOf: url)) }
+}
