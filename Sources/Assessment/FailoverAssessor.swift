@@ -18,10 +18,12 @@ struct FailoverAssessor {
         if rows[key] == nil { order.append(key) }
         rows[key, default: []].append(
           FailoverRow(
-            appliance: observation.name, groupName: "(unknown)", role: nil, myState: nil, myStateTime: nil,
+            appliance: observation.name, groupName: "(unknown)", role: nil, myState: nil,
+            myStateTime: nil,
             partnerState: nil, partnerStateTime: nil, mcltSeconds: nil, recoverWaitEndsAt: nil,
             severity: observation.failure?.kind == .notConfigured ? .warning : .critical,
-            summary: "Cannot be read: \(observation.failure?.message ?? "no failover state found").",
+            summary:
+              "Cannot be read: \(observation.failure?.message ?? "no failover state found").",
             reason: observation.failure?.message))
         kinds[key] = observation.kind
         sites[key] = observation.site
@@ -39,14 +41,19 @@ struct FailoverAssessor {
       let groupRows = rows[key] ?? []
       let findings = checks(groupRows)
       let severity = Severity.worst(groupRows.map(\.severity) + findings.map(\.severity))
-      let name = groupRows.first?.groupName == "(unknown)" ? (groupRows.first?.appliance ?? key) : (groupRows.first?.groupName ?? key)
+      let name =
+        groupRows.first?.groupName == "(unknown)"
+        ? (groupRows.first?.appliance ?? key) : (groupRows.first?.groupName ?? key)
       let kind = kinds[key] ?? .dhcpd
       let worstRow = groupRows.max { $0.severity < $1.severity }
       let summary =
         findings.max(by: { $0.severity < $1.severity }).map(\.message)
-        ?? (severity == .ok ? "Healthy: both peers in normal." : "\(worstRow?.appliance ?? ""): \(worstRow?.summary ?? "")")
+        ?? (severity == .ok
+          ? "Healthy: both peers in normal."
+          : "\(worstRow?.appliance ?? ""): \(worstRow?.summary ?? "")")
       return RelationshipAssessment(
-        id: Identifier.make(kind.rawValue, name), name: name, kind: kind, mode: "failover", service: nil,
+        id: Identifier.make(kind.rawValue, name), name: name, kind: kind, mode: "failover",
+        service: nil,
         site: sites[key], severity: severity, summary: summary, findings: findings, servers: [],
         failoverRows: groupRows)
     }
@@ -65,7 +72,8 @@ struct FailoverAssessor {
       appliance: observation.name, groupName: peer.name, role: peer.role, myState: peer.myState,
       myStateTime: peer.myStateTime, partnerState: peer.partnerState,
       partnerStateTime: peer.partnerStateTime, mcltSeconds: peer.mclt, recoverWaitEndsAt: waitEnds,
-      severity: severity, summary: summary(mine?.name ?? peer.myState, partner: partner?.name, waitEnds: waitEnds),
+      severity: severity,
+      summary: summary(mine?.name ?? peer.myState, partner: partner?.name, waitEnds: waitEnds),
       reason: nil)
   }
 
@@ -74,9 +82,13 @@ struct FailoverAssessor {
     case "normal": return "Normal: keepalives and lease updates flow between the peers."
     case "communications-interrupted":
       return "Cannot talk to its peer: it serves clients on its own, assuming the peer is alive."
-    case "partner-down": return "Serves all clients: it was told, or decided, that its peer is down."
-    case "potential-conflict": return "Potential conflict: the peers may have given out the same addresses; they must reconcile."
-    case "recover": return "Recovering: it relearns the bindings from its peer and serves no clients meanwhile."
+    case "partner-down":
+      return "Serves all clients: it was told, or decided, that its peer is down."
+    case "potential-conflict":
+      return
+        "Potential conflict: the peers may have given out the same addresses; they must reconcile."
+    case "recover":
+      return "Recovering: it relearns the bindings from its peer and serves no clients meanwhile."
     case "recover-wait":
       let end = waitEnds.map { " until \(Timestamp.iso($0))" } ?? ""
       return "Waiting one MCLT\(end) before recover-done, so no lease it promised can clash."
@@ -92,10 +104,16 @@ struct FailoverAssessor {
   private func checks(_ rows: [FailoverRow]) -> [Finding] {
     var findings: [Finding] = []
     if rows.filter({ $0.myState == "partner-down" }).count >= 2 {
-      findings.append(Finding(.critical, "split-brain", "Both peers are in partner-down: each serves every client alone."))
+      findings.append(
+        Finding(
+          .critical, "split-brain",
+          "Both peers are in partner-down: each serves every client alone."))
     }
     if rows.contains(where: { $0.myState == "potential-conflict" }) {
-      findings.append(Finding(.critical, "potential-conflict", "A peer is in potential-conflict: addresses may have been given out twice."))
+      findings.append(
+        Finding(
+          .critical, "potential-conflict",
+          "A peer is in potential-conflict: addresses may have been given out twice."))
     }
     if rows.count == 2 {
       for (row, other) in [(rows[0], rows[1]), (rows[1], rows[0])] {
@@ -103,7 +121,10 @@ struct FailoverAssessor {
           FailoverProtocolState.named(seen) != nil
         {
           findings.append(
-            Finding(.unknown, "view-mismatch", "\(row.appliance) sees its peer in \(seen), but \(other.appliance) reports \(actual)."))
+            Finding(
+              .unknown, "view-mismatch",
+              "\(row.appliance) sees its peer in \(seen), but \(other.appliance) reports \(actual)."
+            ))
         }
       }
     }

@@ -13,25 +13,34 @@ struct KeaAssessor {
     let configuration = group.configuration
     let peers: [KeaPeer] =
       configuration?.peers
-      ?? group.members.map { KeaPeer(name: $0.serverName, role: $0.status?.local?.role, url: $0.observation.endpoint, autoFailover: nil) }
+      ?? group.members.map {
+        KeaPeer(
+          name: $0.serverName, role: $0.status?.local?.role, url: $0.observation.endpoint,
+          autoFailover: nil)
+      }
     let mode = configuration?.mode ?? group.members.compactMap { $0.status?.mode }.first
     let actives = peers.filter { $0.role != "backup" }
     var servers: [ServerAssessment] = []
     for peer in peers {
       let member = group.members.first { $0.serverName == peer.name }
       let partnerPeer = peer.role == "backup" ? nil : actives.first { $0.name != peer.name }
-      let partner = partnerPeer.flatMap { partnerPeer in group.members.first { $0.serverName == partnerPeer.name } }
+      let partner = partnerPeer.flatMap { partnerPeer in
+        group.members.first { $0.serverName == partnerPeer.name }
+      }
       servers.append(
-        server(peer: peer, member: member, partner: partner, partnerName: partnerPeer?.name, mode: mode))
+        server(
+          peer: peer, member: member, partner: partner, partnerName: partnerPeer?.name, mode: mode))
     }
-    let findings = KeaPeerChecks(now: now).findings(servers: servers, members: group.members, mode: mode)
+    let findings = KeaPeerChecks(now: now).findings(
+      servers: servers, members: group.members, mode: mode)
     let monitored = servers.filter { $0.appliance != nil || $0.role != "backup" }
     let severity = Severity.worst(monitored.map(\.severity) + findings.map(\.severity))
     let names = actives.isEmpty ? peers.map(\.name) : actives.map(\.name)
     let name = names.joined(separator: " & ")
     return RelationshipAssessment(
       id: Identifier.make("kea", group.service ?? "", name), name: name, kind: .kea, mode: mode,
-      service: group.service, site: group.site ?? group.members.compactMap(\.observation.site).first,
+      service: group.service,
+      site: group.site ?? group.members.compactMap(\.observation.site).first,
       severity: severity,
       summary: relationshipSummary(servers: servers, findings: findings, mode: mode),
       findings: findings, servers: servers, failoverRows: [])
@@ -55,10 +64,14 @@ struct KeaAssessor {
     // Status time: our own answer is fresh; otherwise what the partner last heard, age seconds ago.
     if own != nil, let asked = member?.observation.askedAt {
       result.statusTime = asked
-    } else if let view, view.inTouch == true, let age = view.age, let asked = partner?.observation.askedAt {
+    } else if let view, view.inTouch == true, let age = view.age,
+      let asked = partner?.observation.askedAt
+    {
       result.statusTime = asked.addingTimeInterval(-Double(age))
     }
-    result.statusAgeSeconds = result.statusTime.map { max(0, Int(now.timeIntervalSince($0).rounded())) }
+    result.statusAgeSeconds = result.statusTime.map {
+      max(0, Int(now.timeIntervalSince($0).rounded()))
+    }
     if let view {
       let lastState = view.lastState ?? ""
       result.partnerViewState = lastState.isEmpty ? nil : lastState
@@ -93,8 +106,10 @@ struct KeaAssessor {
       }
     }
     result.severity = severity(of: result, answered: member?.answered == true, isBackup: isBackup)
-    result.summary = summary(result, partnerState: partner?.answered == true ? partner?.status?.local?.state : nil,
-      partnerScopes: partner?.answered == true ? partner?.status?.local?.scopes : nil, partnerName: partnerName,
+    result.summary = summary(
+      result, partnerState: partner?.answered == true ? partner?.status?.local?.state : nil,
+      partnerScopes: partner?.answered == true ? partner?.status?.local?.scopes : nil,
+      partnerName: partnerName,
       monitored: member != nil, isBackup: isBackup)
     return result
   }
@@ -116,13 +131,17 @@ struct KeaAssessor {
     guard view.communicationInterrupted == true else { return nil }
     let partnerState = partner?.status?.local?.state
     if partnerState == "partner-down" {
-      return FailoverProgress(percent: nil, unacked: nil, threshold: nil, label: "failover completed: the partner is in partner-down")
+      return FailoverProgress(
+        percent: nil, unacked: nil, threshold: nil,
+        label: "failover completed: the partner is in partner-down")
     }
     let maximum = partner?.configuration?.maxUnackedClients
     if maximum == 0 {
       return FailoverProgress(
         percent: nil, unacked: nil, threshold: nil,
-        label: "immediate failover: max-unacked-clients is 0, so the partner takes over without analysing traffic")
+        label:
+          "immediate failover: max-unacked-clients is 0, so the partner takes over without analysing traffic"
+      )
     }
     if mode == "hot-standby" && judgedRole == "standby" {
       return FailoverProgress(
@@ -151,7 +170,8 @@ struct KeaAssessor {
   }
 
   private func summary(
-    _ server: ServerAssessment, partnerState: String?, partnerScopes: [String]?, partnerName: String?,
+    _ server: ServerAssessment, partnerState: String?, partnerScopes: [String]?,
+    partnerName: String?,
     monitored: Bool, isBackup: Bool
   ) -> String {
     if !monitored {
@@ -163,13 +183,16 @@ struct KeaAssessor {
         : "Not in the inventory, and its partner has no view of it."
     }
     if let reason = server.reason {
-      let seen = server.stateSource == "partner" ? " Its partner last saw it in \(server.state ?? "an unknown state")." : ""
+      let seen =
+        server.stateSource == "partner"
+        ? " Its partner last saw it in \(server.state ?? "an unknown state")." : ""
       return "Cannot be asked: \(reason).\(seen)"
     }
     let partner = partnerName ?? "its partner"
     switch server.state {
     case "terminated":
-      return "HA is terminated: it serves its own clients but exchanges no lease updates with \(partner); the lease databases drift apart until both servers are restarted with synchronised clocks."
+      return
+        "HA is terminated: it serves its own clients but exchanges no lease updates with \(partner); the lease databases drift apart until both servers are restarted with synchronised clocks."
     case "in-maintenance":
       return "In maintenance: it serves no clients and can be shut down safely."
     case "partner-in-maintenance":
@@ -185,7 +208,8 @@ struct KeaAssessor {
     default: break
     }
     if let progress = server.failoverProgress, progress.percent != nil {
-      return "\(partner) has started the failover procedure: \(progress.label); at the threshold it takes over this server's clients."
+      return
+        "\(partner) has started the failover procedure: \(progress.label); at the threshold it takes over this server's clients."
     }
     if server.heartbeatStatus == .failed {
       return "\(partner) has lost heartbeat contact with it."
@@ -194,10 +218,14 @@ struct KeaAssessor {
     if let partnerScopes, partnerScopes.isEmpty, partnerState != nil {
       return "Answers all DHCP traffic."
     }
-    return server.state == "passive-backup" ? "Answers all DHCP traffic and sends lease updates to its backups." : "Answers its share of DHCP traffic."
+    return server.state == "passive-backup"
+      ? "Answers all DHCP traffic and sends lease updates to its backups."
+      : "Answers its share of DHCP traffic."
   }
 
-  private func relationshipSummary(servers: [ServerAssessment], findings: [Finding], mode: String?) -> String {
+  private func relationshipSummary(servers: [ServerAssessment], findings: [Finding], mode: String?)
+    -> String
+  {
     if let worst = findings.max(by: { $0.severity < $1.severity }), worst.severity >= .warning {
       return worst.message
     }

@@ -16,57 +16,81 @@ struct KeaPeerChecks {
       findings.append(
         Finding(
           .critical, "split-brain",
-          "Split-brain: both servers are in partner-down, each serving every client and allocating leases on its own."))
+          "Split-brain: both servers are in partner-down, each serving every client and allocating leases on its own."
+        ))
     }
     // Scopes: each active server's scope must be served by exactly one reachable server.
     let serving = answered.filter { $0.role != "backup" }
     var servedBy: [String: [String]] = [:]
-    for server in serving { for scope in server.scopes ?? [] { servedBy[scope, default: []].append(server.name) } }
+    for server in serving {
+      for scope in server.scopes ?? [] { servedBy[scope, default: []].append(server.name) }
+    }
     for (scope, names) in servedBy.sorted(by: { $0.key < $1.key }) where names.count > 1 {
       findings.append(
-        Finding(.critical, "scope-overlap", "Scope \(scope) is served by \(names.joined(separator: " and ")) at once."))
+        Finding(
+          .critical, "scope-overlap",
+          "Scope \(scope) is served by \(names.joined(separator: " and ")) at once."))
     }
     let expected = mode == "hot-standby" ? actives.filter { $0.role == "primary" } : actives
     if mode != "passive-backup", !answered.isEmpty {
       for server in expected where servedBy[server.name] == nil {
-        let inTransition = answered.contains { ["waiting", "syncing", "ready", "terminated"].contains($0.state ?? "") }
+        let inTransition = answered.contains {
+          ["waiting", "syncing", "ready", "terminated"].contains($0.state ?? "")
+        }
         if !inTransition {
           findings.append(
-            Finding(.critical, "scope-gap", "No server answers the clients of scope \(server.name)."))
+            Finding(
+              .critical, "scope-gap", "No server answers the clients of scope \(server.name)."))
         }
       }
     }
     if let skew = clockSkew(members) {
       if skew >= 60 {
         findings.append(
-          Finding(.critical, "clock-skew", "The servers' clocks differ by \(skew) s; Kea terminates HA at 60 s. Fix NTP on both."))
+          Finding(
+            .critical, "clock-skew",
+            "The servers' clocks differ by \(skew) s; Kea terminates HA at 60 s. Fix NTP on both."))
       } else if skew >= 30 {
         findings.append(
-          Finding(.warning, "clock-skew", "The servers' clocks differ by \(skew) s; Kea warns at 30 s and terminates HA at 60 s."))
+          Finding(
+            .warning, "clock-skew",
+            "The servers' clocks differ by \(skew) s; Kea warns at 30 s and terminates HA at 60 s.")
+        )
       }
     }
     let configurations = members.compactMap(\.configuration)
     for configuration in configurations {
-      if let heartbeat = configuration.heartbeatDelay, let response = configuration.maxResponseDelay,
+      if let heartbeat = configuration.heartbeatDelay,
+        let response = configuration.maxResponseDelay,
         heartbeat * 2 > response
       {
         findings.append(
           Finding(
             .warning, "timers",
-            "\(configuration.thisServerName ?? "A server"): heartbeat-delay (\(heartbeat) ms) should be well below max-response-delay (\(response) ms), or one lost heartbeat counts as a failure."))
+            "\(configuration.thisServerName ?? "A server"): heartbeat-delay (\(heartbeat) ms) should be well below max-response-delay (\(response) ms), or one lost heartbeat counts as a failure."
+          ))
         break
       }
     }
     if Set(configurations.compactMap(\.mode)).count > 1 {
-      findings.append(Finding(.warning, "config-mismatch", "The servers are configured with different HA modes."))
+      findings.append(
+        Finding(.warning, "config-mismatch", "The servers are configured with different HA modes."))
     }
-    let roleSets = Set(configurations.map { $0.peers.map { "\($0.name)=\($0.role ?? "")" }.sorted().joined(separator: ",") })
+    let roleSets = Set(
+      configurations.map {
+        $0.peers.map { "\($0.name)=\($0.role ?? "")" }.sorted().joined(separator: ",")
+      })
     if roleSets.count > 1 {
-      findings.append(Finding(.warning, "config-mismatch", "The servers' configurations give different roles or peers."))
+      findings.append(
+        Finding(
+          .warning, "config-mismatch", "The servers' configurations give different roles or peers.")
+      )
     }
     for server in actives where server.appliance == nil {
       findings.append(
-        Finding(.warning, "not-monitored", "\(server.name) is not in the inventory: only its partner's view of it is shown."))
+        Finding(
+          .warning, "not-monitored",
+          "\(server.name) is not in the inventory: only its partner's view of it is shown."))
     }
     return findings
   }

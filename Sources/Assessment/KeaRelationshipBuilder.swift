@@ -41,7 +41,9 @@ struct KeaRelationshipBuilder {
           serverName: serverName)
         if let existing = indexByKey[key] {
           groups[existing].members.append(member)
-          if groups[existing].configuration == nil { groups[existing].configuration = configuration }
+          if groups[existing].configuration == nil {
+            groups[existing].configuration = configuration
+          }
         } else {
           indexByKey[key] = groups.count
           groups.append(
@@ -56,7 +58,10 @@ struct KeaRelationshipBuilder {
       let target = normalized(observation.endpoint)
       var placed = false
       for index in groups.indices {
-        guard let peer = groups[index].configuration?.peers.first(where: { normalized($0.url ?? "") == target }),
+        guard
+          let peer = groups[index].configuration?.peers.first(where: {
+            normalized($0.url ?? "") == target
+          }),
           groups[index].service == observation.service,
           !groups[index].members.contains(where: { $0.serverName == peer.name })
         else { continue }
@@ -69,7 +74,11 @@ struct KeaRelationshipBuilder {
         groups.append(
           Group(
             key: "appliance:" + observation.name, service: observation.service,
-            members: [Member(observation: observation, status: nil, configuration: nil, serverName: observation.name)],
+            members: [
+              Member(
+                observation: observation, status: nil, configuration: nil,
+                serverName: observation.name)
+            ],
             configuration: nil, site: observation.site))
       }
     }

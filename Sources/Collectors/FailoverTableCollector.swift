@@ -39,12 +39,19 @@ struct FailoverTableCollector {
   /// Rows of the export that belong to `appliance` (all rows when none names it).
   static func parse(_ text: String, appliance: String) throws -> [FailoverPeerStatus] {
     let rows = CSV.rows(text)
-    guard let header = rows.first else { throw CollectionFailure(.malformed, "the export is empty") }
+    guard let header = rows.first else {
+      throw CollectionFailure(.malformed, "the export is empty")
+    }
     let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
     var index: [String: Int] = [:]
     for column in columns {
-      guard let position = names.firstIndex(where: { $0.caseInsensitiveCompare(column) == .orderedSame }) else {
-        throw CollectionFailure(.malformed, "the export has no column \"\(column)\" (expected \(columns.joined(separator: ", ")))")
+      guard
+        let position = names.firstIndex(where: { $0.caseInsensitiveCompare(column) == .orderedSame }
+        )
+      else {
+        throw CollectionFailure(
+          .malformed,
+          "the export has no column \"\(column)\" (expected \(columns.joined(separator: ", ")))")
       }
       index[column] = position
     }
@@ -77,7 +84,8 @@ struct FailoverTableCollector {
     if let date = iso.date(from: text) { return date }
     let parts = text.replacingOccurrences(of: "T", with: " ").split(separator: " ")
     guard parts.count >= 2 else { return nil }
-    return DhcpdTime.parse(date: Substring(parts[0].replacingOccurrences(of: "-", with: "/")), time: parts[1])
+    return DhcpdTime.parse(
+      date: Substring(parts[0].replacingOccurrences(of: "-", with: "/")), time: parts[1])
   }
 }
 

@@ -23,7 +23,8 @@ public struct Gatherer: Sendable {
       read: .milliseconds(Int64(settings.timeout * 1000)))
     configuration.redirectConfiguration = .disallow
     configuration.decompression = .disabled
-    configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+    configuration.connectionPool = .init(
+      idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
     // A refused connection is an answer ("nothing listens there"): report it at once instead
     // of retrying until the timeout.
     configuration.connectionPool.retryConnectionEstablishment = false
@@ -50,10 +51,12 @@ public struct Gatherer: Sendable {
     }
     try? await client.shutdown()
     return results.enumerated().map { index, result in
-      result ?? ApplianceObservation(
-        name: entries[index].name, kind: entries[index].kind, site: entries[index].site,
-        endpoint: "", service: entries[index].service, askedAt: settings.clock(),
-        durationMilliseconds: 0, failure: CollectionFailure(.timeout, "the run's deadline passed before it was asked"))
+      result
+        ?? ApplianceObservation(
+          name: entries[index].name, kind: entries[index].kind, site: entries[index].site,
+          endpoint: "", service: entries[index].service, askedAt: settings.clock(),
+          durationMilliseconds: 0,
+          failure: CollectionFailure(.timeout, "the run's deadline passed before it was asked"))
     }
   }
 

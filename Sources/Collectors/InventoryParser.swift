@@ -14,7 +14,8 @@ extension Inventory {
         message: "cannot read the inventory: \(error.localizedDescription)")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw InventoryError(file: path, line: 1, column: 1, path: "", message: "the inventory is not UTF-8 text")
+      throw InventoryError(
+        file: path, line: 1, column: 1, path: "", message: "the inventory is not UTF-8 text")
     }
     return try parse(text, file: path)
   }
@@ -30,7 +31,9 @@ extension Inventory {
       throw InventoryError(file: file, line: 1, column: 1, path: "", message: "\(error)")
     }
     guard let root else {
-      throw InventoryError(file: file, line: 1, column: 1, path: "", message: "the inventory is empty: expected a mapping with 'appliances'")
+      throw InventoryError(
+        file: file, line: 1, column: 1, path: "",
+        message: "the inventory is empty: expected a mapping with 'appliances'")
     }
     return try InventoryParser(file: file).inventory(from: root)
   }
@@ -54,7 +57,9 @@ struct InventoryParser {
     if let node = top["defaults"] {
       let map = try mapping(node, path: "defaults", expected: "a mapping")
       try rejectUnknownKeys(map, allowed: Self.defaultKeys, path: "defaults")
-      if let value = map["timeout"] { defaults.timeout = try seconds(value, path: "defaults.timeout") }
+      if let value = map["timeout"] {
+        defaults.timeout = try seconds(value, path: "defaults.timeout")
+      }
       if let value = map["concurrency"] {
         defaults.concurrency = try integer(value, path: "defaults.concurrency", range: 1...4096)
       }
@@ -75,7 +80,10 @@ struct InventoryParser {
       let path = "appliances[\(index)]"
       let entry = try appliance(node, path: path)
       if let first = seen[entry.name] {
-        throw error(at: node, path: path + ".name", "the name \"\(entry.name)\" is already used by appliances[\(first)]; names must be unique")
+        throw error(
+          at: node, path: path + ".name",
+          "the name \"\(entry.name)\" is already used by appliances[\(first)]; names must be unique"
+        )
       }
       seen[entry.name] = index
       entries.append(entry)
@@ -86,15 +94,22 @@ struct InventoryParser {
   private func appliance(_ node: Node, path: String) throws(InventoryError) -> ApplianceEntry {
     let map = try mapping(node, path: path, expected: "a mapping with 'name' and 'kind'")
     try rejectUnknownKeys(map, allowed: Self.applianceKeys, path: path)
-    guard let nameNode = map["name"] else { throw error(at: node, path: path, "expected a key 'name'") }
+    guard let nameNode = map["name"] else {
+      throw error(at: node, path: path, "expected a key 'name'")
+    }
     let name = try string(nameNode, path: path + ".name")
-    guard !name.isEmpty else { throw error(at: nameNode, path: path + ".name", "expected a non-empty name") }
-    guard let kindNode = map["kind"] else { throw error(at: node, path: path, "expected a key 'kind' (kea, dhcpd or edgeconnect)") }
+    guard !name.isEmpty else {
+      throw error(at: nameNode, path: path + ".name", "expected a non-empty name")
+    }
+    guard let kindNode = map["kind"] else {
+      throw error(at: node, path: path, "expected a key 'kind' (kea, dhcpd or edgeconnect)")
+    }
     let kindText = try string(kindNode, path: path + ".kind")
     guard let kind = ApplianceKind(rawValue: kindText) else {
       throw error(
         at: kindNode, path: path + ".kind",
-        "expected one of \(ApplianceKind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(kindText)\"")
+        "expected one of \(ApplianceKind.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(kindText)\""
+      )
     }
     var entry = ApplianceEntry(name: name, kind: kind)
     entry.site = try optionalString(map["site"], path: path + ".site")
@@ -109,7 +124,9 @@ struct InventoryParser {
     let passwordEnv = try optionalString(map["password-env"], path: path + ".password-env")
     let passwordFile = try optionalString(map["password-file"], path: path + ".password-file")
     if passwordEnv != nil, passwordFile != nil, let node = map["password-file"] {
-      throw error(at: node, path: path + ".password-file", "give either password-env or password-file, not both")
+      throw error(
+        at: node, path: path + ".password-file",
+        "give either password-env or password-file, not both")
     }
     if let passwordEnv { entry.password = .environment(passwordEnv) }
     if let passwordFile { entry.password = .file(passwordFile) }
@@ -118,23 +135,33 @@ struct InventoryParser {
       guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
         scheme == "http" || scheme == "https", url.host != nil
       else {
-        throw error(at: urlNode, path: path + ".url", "expected an http:// or https:// URL, found \"\(text)\"")
+        throw error(
+          at: urlNode, path: path + ".url", "expected an http:// or https:// URL, found \"\(text)\""
+        )
       }
       if url.password != nil {
-        throw error(at: urlNode, path: path + ".url", "the URL holds a password; put it in password-env or password-file instead")
+        throw error(
+          at: urlNode, path: path + ".url",
+          "the URL holds a password; put it in password-env or password-file instead")
       }
       entry.url = url
     }
     if let omapi = map["omapi"] {
-      throw error(at: omapi, path: path + ".omapi", "OMAPI is not supported by this version yet; use 'leases'")
+      throw error(
+        at: omapi, path: path + ".omapi", "OMAPI is not supported by this version yet; use 'leases'"
+      )
     }
     switch kind {
     case .kea where entry.url == nil:
-      throw error(at: node, path: path, "a kea appliance needs 'url' (its Control Agent or HTTP control socket)")
+      throw error(
+        at: node, path: path,
+        "a kea appliance needs 'url' (its Control Agent or HTTP control socket)")
     case .dhcpd where entry.leases == nil:
-      throw error(at: node, path: path, "a dhcpd appliance needs 'leases' (the path of its leases file)")
+      throw error(
+        at: node, path: path, "a dhcpd appliance needs 'leases' (the path of its leases file)")
     case .edgeconnect where entry.export == nil && entry.url == nil:
-      throw error(at: node, path: path, "an edgeconnect appliance needs 'export' (a CSV file) or 'url'")
+      throw error(
+        at: node, path: path, "an edgeconnect appliance needs 'export' (a CSV file) or 'url'")
     default: break
     }
     return entry
@@ -142,17 +169,24 @@ struct InventoryParser {
 
   // MARK: - Typed reads
 
-  private func mapping(_ node: Node, path: String, expected: String) throws(InventoryError) -> Node.Mapping {
-    guard case .mapping(let map) = node else { throw error(at: node, path: path, "expected \(expected)") }
+  private func mapping(_ node: Node, path: String, expected: String) throws(InventoryError)
+    -> Node.Mapping
+  {
+    guard case .mapping(let map) = node else {
+      throw error(at: node, path: path, "expected \(expected)")
+    }
     return map
   }
 
-  private func rejectUnknownKeys(_ map: Node.Mapping, allowed: [String], path: String) throws(InventoryError) {
+  private func rejectUnknownKeys(_ map: Node.Mapping, allowed: [String], path: String)
+    throws(InventoryError)
+  {
     for (key, _) in map {
       let name = key.string ?? ""
       if !allowed.contains(name) {
         let suggestion = allowed.min { distance($0, name) < distance($1, name) }
-        let hint = suggestion.map { distance($0, name) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
+        let hint =
+          suggestion.map { distance($0, name) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
         throw error(
           at: key, path: path.isEmpty ? name : path + "." + name,
           "unknown key \"\(name)\"\(hint); expected one of \(allowed.joined(separator: ", "))")
@@ -161,7 +195,9 @@ struct InventoryParser {
   }
 
   private func string(_ node: Node, path: String) throws(InventoryError) -> String {
-    guard case .scalar(let scalar) = node else { throw error(at: node, path: path, "expected a text value") }
+    guard case .scalar(let scalar) = node else {
+      throw error(at: node, path: path, "expected a text value")
+    }
     return scalar.string
   }
 
@@ -173,15 +209,21 @@ struct InventoryParser {
   private func seconds(_ node: Node, path: String) throws(InventoryError) -> Double {
     let text = try string(node, path: path)
     guard let value = Double(text), value > 0, value <= 3600 else {
-      throw error(at: node, path: path, "expected a number of seconds between 0 and 3600, found \"\(text)\"")
+      throw error(
+        at: node, path: path, "expected a number of seconds between 0 and 3600, found \"\(text)\"")
     }
     return value
   }
 
-  private func integer(_ node: Node, path: String, range: ClosedRange<Int>) throws(InventoryError) -> Int {
+  private func integer(_ node: Node, path: String, range: ClosedRange<Int>) throws(InventoryError)
+    -> Int
+  {
     let text = try string(node, path: path)
     guard let value = Int(text), range.contains(value) else {
-      throw error(at: node, path: path, "expected a whole number from \(range.lowerBound) to \(range.upperBound), found \"\(text)\"")
+      throw error(
+        at: node, path: path,
+        "expected a whole number from \(range.lowerBound) to \(range.upperBound), found \"\(text)\""
+      )
     }
     return value
   }
@@ -199,7 +241,8 @@ struct InventoryParser {
     for i in 1...max(a.count, 1) where !a.isEmpty {
       var current = [i] + Array(repeating: 0, count: b.count)
       for j in 1...max(b.count, 1) where !b.isEmpty {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
       }
       previous = current
     }
@@ -210,9 +253,12 @@ struct InventoryParser {
     switch error {
     case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
       .composer(_, let problem, let mark, _):
-      return InventoryError(file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(problem)")
+      return InventoryError(
+        file: file, line: mark.line, column: mark.column, path: "",
+        message: "not valid YAML: \(problem)")
     default:
-      return InventoryError(file: file, line: 1, column: 1, path: "", message: "not valid YAML: \(error)")
+      return InventoryError(
+        file: file, line: 1, column: 1, path: "", message: "not valid YAML: \(error)")
     }
   }
 }

@@ -23,10 +23,13 @@ enum KeaAnswerDecoder {
     let first: JSONValue
     switch json {
     case .array(let items):
-      guard let item = items.first else { throw CollectionFailure(.malformed, "the answer is an empty list") }
+      guard let item = items.first else {
+        throw CollectionFailure(.malformed, "the answer is an empty list")
+      }
       first = item
     case .object: first = json
-    default: throw CollectionFailure(.malformed, "the answer is JSON but neither a list nor an object")
+    default:
+      throw CollectionFailure(.malformed, "the answer is JSON but neither a list nor an object")
     }
     guard case .object = first, let result = first["result"]?.int else {
       throw CollectionFailure(.malformed, "the answer has no numeric 'result'")

@@ -53,12 +53,17 @@ struct KeaCollector: Sendable {
       } else {
         if status.relationships.isEmpty {
           observation.failure = CollectionFailure(
-            .notConfigured, "the server answered but reports no HA relationship (is the HA hook loaded?)")
+            .notConfigured,
+            "the server answered but reports no HA relationship (is the HA hook loaded?)")
         }
-        if let configAnswer = try? await send("config-get", request, secrets: secrets, into: &observation) {
+        if let configAnswer = try? await send(
+          "config-get", request, secrets: secrets, into: &observation)
+        {
           status.configuration = KeaAnswerDecoder.configuration(configAnswer)
         }
-        if let heartbeatAnswer = try? await send("ha-heartbeat", request, secrets: secrets, into: &observation) {
+        if let heartbeatAnswer = try? await send(
+          "ha-heartbeat", request, secrets: secrets, into: &observation)
+        {
           status.heartbeat = KeaAnswerDecoder.heartbeat(heartbeatAnswer)
         }
         observation.kea = status
@@ -68,7 +73,8 @@ struct KeaCollector: Sendable {
     } catch {
       observation.failure = CollectionFailure(.unreachable, "\(error)")
     }
-    observation.durationMilliseconds = Int((settings.clock().timeIntervalSince(started) * 1000).rounded())
+    observation.durationMilliseconds = Int(
+      (settings.clock().timeIntervalSince(started) * 1000).rounded())
     return observation
   }
 
@@ -80,7 +86,8 @@ struct KeaCollector: Sendable {
   }
 
   private func send(
-    _ command: String, _ request: Request, secrets: [String], into observation: inout ApplianceObservation
+    _ command: String, _ request: Request, secrets: [String],
+    into observation: inout ApplianceObservation
   ) async throws -> KeaAnswerDecoder.Answer {
     var body = "{\"command\":\"\(command)\""
     if let service = request.service { body += ",\"service\":[\"\(service)\"]" }
@@ -89,12 +96,15 @@ struct KeaCollector: Sendable {
     http.method = .POST
     http.headers.add(name: "Content-Type", value: "application/json")
     http.headers.add(name: "User-Agent", value: "failover-report")
-    if let authorization = request.authorization { http.headers.add(name: "Authorization", value: authorization) }
+    if let authorization = request.authorization {
+      http.headers.add(name: "Authorization", value: authorization)
+    }
     http.body = .bytes(ByteBuffer(string: body))
     http.tlsConfiguration = request.tls
     let remaining = deadline.timeIntervalSince(settings.clock())
     guard remaining > 0 else {
-      throw CollectionFailure(.timeout, "no answer within \(Self.formatSeconds(settings.timeout)) s")
+      throw CollectionFailure(
+        .timeout, "no answer within \(Self.formatSeconds(settings.timeout)) s")
     }
     let timeout = TimeAmount.milliseconds(Int64(remaining * 1000))
     let response: HTTPClientResponse
@@ -115,9 +125,11 @@ struct KeaCollector: Sendable {
     switch response.status.code {
     case 200: break
     case 401, 403:
-      throw CollectionFailure(.unauthorized, "HTTP \(response.status.code): the credentials were refused")
+      throw CollectionFailure(
+        .unauthorized, "HTTP \(response.status.code): the credentials were refused")
     default:
-      throw CollectionFailure(.httpStatus, "HTTP \(response.status.code) \(response.status.reasonPhrase) for \(command)")
+      throw CollectionFailure(
+        .httpStatus, "HTTP \(response.status.code) \(response.status.reasonPhrase) for \(command)")
     }
     return try KeaAnswerDecoder.answer(from: data)
   }
@@ -127,7 +139,9 @@ struct KeaCollector: Sendable {
     var configuration = TLSConfiguration.makeClientConfiguration()
     if let caFile = entry.caFile { configuration.trustRoots = .file(caFile) }
     if let certFile = entry.certFile, let keyFile = entry.keyFile {
-      configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certFile).map { .certificate($0) }
+      configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certFile).map {
+        .certificate($0)
+      }
       configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
     }
     return configuration
@@ -144,7 +158,8 @@ struct KeaCollector: Sendable {
       case .deadlineExceeded, .readTimeout, .connectTimeout:
         return CollectionFailure(.timeout, "no answer within \(formatSeconds(timeout)) s")
       case .remoteConnectionClosed:
-        return CollectionFailure(.unreachable, "the connection was closed before the answer was complete")
+        return CollectionFailure(
+          .unreachable, "the connection was closed before the answer was complete")
       default: break
       }
     }

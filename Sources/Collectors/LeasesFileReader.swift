@@ -147,14 +147,19 @@ struct LeasesFileCollector {
       }
       if result.tornTail {
         observation.exchanges.append(
-          RawExchange(command: "leases-file", httpStatus: nil, body: "the file ended inside a stanza (it was being written); that stanza was ignored", truncated: true))
+          RawExchange(
+            command: "leases-file", httpStatus: nil,
+            body: "the file ended inside a stanza (it was being written); that stanza was ignored",
+            truncated: true))
       }
     } catch let failure as CollectionFailure {
       observation.failure = failure
     } catch {
-      observation.failure = CollectionFailure(.configuration, "cannot read the leases file \(path): \(error.localizedDescription)")
+      observation.failure = CollectionFailure(
+        .configuration, "cannot read the leases file \(path): \(error.localizedDescription)")
     }
-    observation.durationMilliseconds = Int((settings.clock().timeIntervalSince(started) * 1000).rounded())
+    observation.durationMilliseconds = Int(
+      (settings.clock().timeIntervalSince(started) * 1000).rounded())
     return observation
   }
 }

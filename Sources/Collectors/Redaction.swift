@@ -12,7 +12,9 @@ enum Redaction {
   static func redact(_ text: String, secrets: [String]) -> String {
     var result = text
     for key in secretKeys {
-      let pattern = "(\"" + NSRegularExpression.escapedPattern(for: key) + "\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\""
+      let pattern =
+        "(\"" + NSRegularExpression.escapedPattern(for: key)
+        + "\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\""
       if let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) {
         result = regex.stringByReplacingMatches(
           in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "$1\"***\"")

@@ -9,7 +9,8 @@ public enum SecretReader {
     switch reference {
     case .environment(let name):
       guard let value = environment[name], !value.isEmpty else {
-        throw CollectionFailureError("the environment variable \(name) named by password-env is not set")
+        throw CollectionFailureError(
+          "the environment variable \(name) named by password-env is not set")
       }
       return value
     case .file(let path):
@@ -33,7 +34,8 @@ public enum SecretReader {
       let mode = attributes[.posixPermissions] as? Int
     else { return nil }
     if mode & 0o077 != 0 {
-      return "the secret file \(path) can be read by others (mode \(String(mode, radix: 8))); chmod 600 it"
+      return
+        "the secret file \(path) can be read by others (mode \(String(mode, radix: 8))); chmod 600 it"
     }
     return nil
   }

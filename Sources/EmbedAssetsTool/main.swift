@@ -22,7 +22,8 @@ for folderPath in arguments.dropFirst() {
       let data = try Data(contentsOf: url)
       entries.append((folder.lastPathComponent + "/" + name, data.base64EncodedString()))
     } catch {
-      FileHandle.standardError.write(Data("EmbedAssetsTool: cannot read \(url.path): \(error)\n".utf8))
+      FileHandle.standardError.write(
+        Data("EmbedAssetsTool: cannot read \(url.path): \(error)\n".utf8))
       exit(1)
     }
   }
@@ -38,6 +39,7 @@ text += "  ]\n}\n"
 do {
   try Data(text.utf8).write(to: URL(fileURLWithPath: outputPath), options: .atomic)
 } catch {
-  FileHandle.standardError.write(Data("EmbedAssetsTool: cannot write \(outputPath): \(error)\n".utf8))
+  FileHandle.standardError.write(
+    Data("EmbedAssetsTool: cannot write \(outputPath): \(error)\n".utf8))
   exit(1)
 }

@@ -5,7 +5,8 @@ import Foundation
 /// `failover-report check`: parses the inventory and says what each appliance will be asked.
 struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "check", abstract: "Parse the inventory and explain what each appliance will be asked.")
+    commandName: "check",
+    abstract: "Parse the inventory and explain what each appliance will be asked.")
 
   @Option(name: .long, help: ArgumentHelp("The YAML inventory.", valueName: "FILE"))
   var inventory: String
@@ -19,17 +20,23 @@ struct CheckCommand: ParsableCommand {
       throw ExitCode(3)
     }
     let environment = ProcessInfo.processInfo.environment
-    print("\(inventory): \(parsed.appliances.count) appliances; timeout \(parsed.defaults.timeout) s, concurrency \(parsed.defaults.concurrency)")
+    print(
+      "\(inventory): \(parsed.appliances.count) appliances; timeout \(parsed.defaults.timeout) s, concurrency \(parsed.defaults.concurrency)"
+    )
     var problems = 0
     for entry in parsed.appliances {
-      var line = "- \(entry.name) (\(entry.kind.rawValue)\(entry.site.map { ", site \($0)" } ?? "")): "
+      var line =
+        "- \(entry.name) (\(entry.kind.rawValue)\(entry.site.map { ", site \($0)" } ?? "")): "
       switch entry.kind {
       case .kea:
-        let target = entry.service.map { "the Control Agent at \(entry.url?.absoluteString ?? "") for \($0)" }
+        let target =
+          entry.service.map { "the Control Agent at \(entry.url?.absoluteString ?? "") for \($0)" }
           ?? "the daemon's own HTTP socket at \(entry.url?.absoluteString ?? "")"
         line += "POST status-get, config-get and ha-heartbeat to \(target)"
       case .dhcpd: line += "read the failover peer state from the leases file \(entry.leases ?? "")"
-      case .edgeconnect: line += "read the DHCP Failover State export \(entry.export ?? entry.url?.absoluteString ?? "")"
+      case .edgeconnect:
+        line +=
+          "read the DHCP Failover State export \(entry.export ?? entry.url?.absoluteString ?? "")"
       }
       if let password = entry.password {
         switch password {

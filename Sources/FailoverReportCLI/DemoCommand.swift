@@ -7,19 +7,27 @@ import Simulator
 struct DemoCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
-    abstract: "Start simulated Kea servers on 127.0.0.1 and publish their status page, exactly as 'run' would.")
+    abstract:
+      "Start simulated Kea servers on 127.0.0.1 and publish their status page, exactly as 'run' would."
+  )
 
   @Option(name: .long, help: ArgumentHelp("Where the page is published.", valueName: "DIR"))
   var output: String = "report"
 
-  @Option(name: .long, help: ArgumentHelp("Play only this scenario: \(Scenario.all.map(\.name).joined(separator: ", ")).", valueName: "NAME"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Play only this scenario: \(Scenario.all.map(\.name).joined(separator: ", ")).",
+      valueName: "NAME"))
   var scenario: String?
 
   @OptionGroup var options: OutputOptions
 
   func validate() throws {
     if let scenario, Scenario.named(scenario) == nil {
-      throw ValidationError("no scenario \"\(scenario)\"; choose one of \(Scenario.all.map(\.name).joined(separator: ", "))")
+      throw ValidationError(
+        "no scenario \"\(scenario)\"; choose one of \(Scenario.all.map(\.name).joined(separator: ", "))"
+      )
     }
   }
 
@@ -33,7 +41,8 @@ struct DemoCommand: AsyncParsableCommand {
       print("FAILOVER UNKNOWN - cannot start the simulator: \(error)")
       throw ExitCode(3)
     }
-    let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("failover-report-demo-\(getpid())")
+    let workspace = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "failover-report-demo-\(getpid())")
     defer { try? FileManager.default.removeItem(at: workspace) }
     let inventoryPath: String
     do {
@@ -47,7 +56,8 @@ struct DemoCommand: AsyncParsableCommand {
     let code = await ReportJob(output: output, options: options, logger: logger)
       .run(inventoryPath: inventoryPath, environment: ProcessInfo.processInfo.environment)
     await simulator.stop()
-    let page = URL(fileURLWithPath: output).standardizedFileURL.appendingPathComponent("index.html").path
+    let page = URL(fileURLWithPath: output).standardizedFileURL.appendingPathComponent("index.html")
+      .path
     if code != 3 {
       FileHandle.standardError.write(Data("The demo page is at \(page)\n".utf8))
     }
@@ -59,9 +69,11 @@ struct DemoCommand: AsyncParsableCommand {
 enum DemoInventory {
   static func write(_ endpoints: [Simulator.Endpoint], into folder: URL) throws -> String {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    var yaml = "# Written by failover-report demo for its simulated appliances.\ndefaults: {timeout: 3, concurrency: 16}\nappliances:\n"
+    var yaml =
+      "# Written by failover-report demo for its simulated appliances.\ndefaults: {timeout: 3, concurrency: 16}\nappliances:\n"
     for endpoint in endpoints {
-      yaml += "  - name: \(endpoint.name)\n    kind: kea\n    url: \(endpoint.url)\n    service: \(endpoint.service)\n    site: \(endpoint.site)\n"
+      yaml +=
+        "  - name: \(endpoint.name)\n    kind: kea\n    url: \(endpoint.url)\n    service: \(endpoint.service)\n    site: \(endpoint.site)\n"
       if let credentials = endpoint.credentials {
         let secret = folder.appendingPathComponent("\(endpoint.name).password")
         guard

@@ -10,17 +10,24 @@ enum EmailMessage {
     let date = rfc5322Date(assessment.assessedAt)
     var text = "DHCP failover status: \(status)\r\n\r\n"
     let lines = TextSummary.lines(assessment)
-    text += lines.isEmpty ? "All \(assessment.relationships.count) relationships are healthy.\r\n" : lines.joined(separator: "\r\n") + "\r\n"
+    text +=
+      lines.isEmpty
+      ? "All \(assessment.relationships.count) relationships are healthy.\r\n"
+      : lines.joined(separator: "\r\n") + "\r\n"
     var message = ""
-    message += "Subject: [\(status)] DHCP failover: \(assessment.count(assessment.severity)) of \(assessment.relationships.count) relationships \(assessment.severity.rawValue)\r\n"
+    message +=
+      "Subject: [\(status)] DHCP failover: \(assessment.count(assessment.severity)) of \(assessment.relationships.count) relationships \(assessment.severity.rawValue)\r\n"
     message += "Date: \(date)\r\n"
-    message += "Message-ID: <\(String(assessment.inventoryDigest.prefix(24))).\(Int(assessment.assessedAt.timeIntervalSince1970))@failover-report.invalid>\r\n"
+    message +=
+      "Message-ID: <\(String(assessment.inventoryDigest.prefix(24))).\(Int(assessment.assessedAt.timeIntervalSince1970))@failover-report.invalid>\r\n"
     message += "MIME-Version: 1.0\r\n"
     message += "Auto-Submitted: auto-generated\r\n"
     message += "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
-    message += "--\(boundary)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    message +=
+      "--\(boundary)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
     message += wrapped(Data(text.utf8).base64EncodedString())
-    message += "--\(boundary)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    message +=
+      "--\(boundary)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
     message += wrapped(Data(page).base64EncodedString())
     message += "--\(boundary)--\r\n"
     return message

@@ -7,8 +7,10 @@ public struct FailoverReportCommand: AsyncParsableCommand {
 
   public static let configuration = CommandConfiguration(
     commandName: "failover-report",
-    abstract: "Gathers DHCP failover state (Kea HA, ISC dhcpd, EdgeConnect) into one self-contained, validated HTML status page.",
-    discussion: "Exit codes: 0 all relationships healthy, 1 warning, 2 critical, 3 the job could not do its work.",
+    abstract:
+      "Gathers DHCP failover state (Kea HA, ISC dhcpd, EdgeConnect) into one self-contained, validated HTML status page.",
+    discussion:
+      "Exit codes: 0 all relationships healthy, 1 warning, 2 critical, 3 the job could not do its work.",
     version: version,
     subcommands: [
       RunCommand.self, DemoCommand.self, RenderCommand.self, ValidateCommand.self,
@@ -37,7 +39,8 @@ public struct FailoverReportCommand: AsyncParsableCommand {
         print(fullMessage(for: error))
         return 0
       }
-      FileHandle.standardError.write(Data(("failover-report: " + fullMessage(for: error) + "\n").utf8))
+      FileHandle.standardError.write(
+        Data(("failover-report: " + fullMessage(for: error) + "\n").utf8))
       return 3
     }
   }

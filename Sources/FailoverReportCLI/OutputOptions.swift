@@ -2,16 +2,26 @@ import ArgumentParser
 
 /// The flags `run` and `demo` share: where things go and how long collection may take.
 struct OutputOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("Also write the page and snapshot under DIR/YYYY/MM/DD/ and keep an index.", valueName: "DIR"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Also write the page and snapshot under DIR/YYYY/MM/DD/ and keep an index.", valueName: "DIR")
+  )
   var archive: String?
 
-  @Option(name: .long, help: ArgumentHelp("Write an RFC 5322 email (text and HTML) to FILE, ready for sendmail -t.", valueName: "FILE"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Write an RFC 5322 email (text and HTML) to FILE, ready for sendmail -t.", valueName: "FILE"))
   var email: String?
 
-  @Option(name: .long, help: ArgumentHelp("Write a node_exporter textfile to FILE.", valueName: "FILE"))
+  @Option(
+    name: .long, help: ArgumentHelp("Write a node_exporter textfile to FILE.", valueName: "FILE"))
   var metrics: String?
 
-  @Option(name: .long, help: ArgumentHelp("Write the assessed snapshot as JSON to FILE.", valueName: "FILE"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Write the assessed snapshot as JSON to FILE.", valueName: "FILE"))
   var json: String?
 
   @Option(name: .long, help: "Seconds one appliance may take (default: the inventory's, else 5).")
@@ -20,24 +30,38 @@ struct OutputOptions: ParsableArguments {
   @Option(name: .long, help: "Seconds the whole collection may take.")
   var deadline: Double = 60
 
-  @Option(name: .long, help: "How many appliances are asked at once (default: the inventory's, else 64).")
+  @Option(
+    name: .long, help: "How many appliances are asked at once (default: the inventory's, else 64).")
   var concurrency: Int?
 
   @Option(name: .long, help: "Seconds to wait for another run's lock on the output folder.")
   var lockTimeout: Double = 30
 
-  @Option(name: .long, help: ArgumentHelp("Use templates from DIR instead of the built-in ones.", valueName: "DIR"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Use templates from DIR instead of the built-in ones.", valueName: "DIR"))
   var templates: String?
 
-  @Option(name: .customLong("public"), help: ArgumentHelp("Use static assets from DIR instead of the built-in ones.", valueName: "DIR"))
+  @Option(
+    name: .customLong("public"),
+    help: ArgumentHelp("Use static assets from DIR instead of the built-in ones.", valueName: "DIR")
+  )
   var publicFolder: String?
 
-  @Flag(name: .shortAndLong, help: "Log progress and print a summary of every relationship that is not ok.")
+  @Flag(
+    name: .shortAndLong,
+    help: "Log progress and print a summary of every relationship that is not ok.")
   var verbose = false
 
   func validate() throws {
-    if let timeout, !(timeout > 0 && timeout <= 3600) { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
-    if !(deadline > 0 && deadline <= 86400) { throw ValidationError("--deadline must be between 0 and 86400 seconds") }
-    if let concurrency, !(1...4096).contains(concurrency) { throw ValidationError("--concurrency must be from 1 to 4096") }
+    if let timeout, !(timeout > 0 && timeout <= 3600) {
+      throw ValidationError("--timeout must be between 0 and 3600 seconds")
+    }
+    if !(deadline > 0 && deadline <= 86400) {
+      throw ValidationError("--deadline must be between 0 and 86400 seconds")
+    }
+    if let concurrency, !(1...4096).contains(concurrency) {
+      throw ValidationError("--concurrency must be from 1 to 4096")
+    }
   }
 }

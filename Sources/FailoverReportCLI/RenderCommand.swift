@@ -5,9 +5,11 @@ import Snapshot
 /// `failover-report render`: turns a saved snapshot back into its page, byte for byte.
 struct RenderCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "render", abstract: "Publish the page of a saved snapshot.json (the same bytes as the run that made it).")
+    commandName: "render",
+    abstract: "Publish the page of a saved snapshot.json (the same bytes as the run that made it).")
 
-  @Option(name: .long, help: ArgumentHelp("A snapshot.json written by run or demo.", valueName: "FILE"))
+  @Option(
+    name: .long, help: ArgumentHelp("A snapshot.json written by run or demo.", valueName: "FILE"))
   var snapshot: String
 
   @Option(name: .long, help: ArgumentHelp("Where the page is published.", valueName: "DIR"))
@@ -19,9 +21,12 @@ struct RenderCommand: AsyncParsableCommand {
     let logger = Logs.logger(verbose: options.verbose)
     let decoded: Snapshot
     do {
-      decoded = try Snapshot.makeDecoder().decode(Snapshot.self, from: Data(contentsOf: URL(fileURLWithPath: snapshot)))
+      decoded = try Snapshot.makeDecoder().decode(
+        Snapshot.self, from: Data(contentsOf: URL(fileURLWithPath: snapshot)))
     } catch {
-      print("FAILOVER UNKNOWN - cannot read the snapshot \(snapshot): \(SnapshotErrors.describe(error))")
+      print(
+        "FAILOVER UNKNOWN - cannot read the snapshot \(snapshot): \(SnapshotErrors.describe(error))"
+      )
       throw ExitCode(3)
     }
     let code = ReportJob(output: output, options: options, logger: logger)
@@ -35,7 +40,8 @@ enum SnapshotErrors {
     switch error {
     case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
       DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-      let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+      let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
+        .joined()
       return "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)"
     default:
       return error.localizedDescription

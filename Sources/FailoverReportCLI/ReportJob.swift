@@ -29,23 +29,30 @@ struct ReportJob {
       return fail("cannot read \(inventoryPath): \(error.localizedDescription)")
     }
     for entry in inventory.appliances {
-      if case .file(let path)? = entry.password, let warning = SecretReader.permissionWarning(for: path) {
+      if case .file(let path)? = entry.password,
+        let warning = SecretReader.permissionWarning(for: path)
+      {
         logger.warning("\(warning)", metadata: ["appliance": "\(entry.name)"])
       }
     }
     let settings = CollectionSettings(
       timeout: options.timeout ?? inventory.defaults.timeout,
-      concurrency: options.concurrency ?? inventory.defaults.concurrency, deadline: options.deadline,
+      concurrency: options.concurrency ?? inventory.defaults.concurrency,
+      deadline: options.deadline,
       maximumResponseBytes: inventory.defaults.maximumResponseBytes)
     let started = Date()
     logger.info("collecting", metadata: ["appliances": "\(inventory.appliances.count)"])
-    let observations = await Gatherer(settings: settings, environment: environment).collect(inventory)
+    let observations = await Gatherer(settings: settings, environment: environment).collect(
+      inventory)
     let duration = Date().timeIntervalSince(started)
     for observation in observations {
       if let failure = observation.failure {
         logger.info(
           "no usable answer: \(failure.message)",
-          metadata: ["appliance": "\(observation.name)", "url": "\(observation.endpoint)", "reason": "\(failure.kind.rawValue)"])
+          metadata: [
+            "appliance": "\(observation.name)", "url": "\(observation.endpoint)",
+            "reason": "\(failure.kind.rawValue)",
+          ])
       }
     }
     let snapshot = Snapshot(
@@ -61,7 +68,8 @@ struct ReportJob {
     let assets: Assets
     let renderer: PageRenderer
     do {
-      assets = try Assets.load(templatesFolder: options.templates, publicFolder: options.publicFolder)
+      assets = try Assets.load(
+        templatesFolder: options.templates, publicFolder: options.publicFolder)
       renderer = try PageRenderer(assets: assets)
     } catch {
       return fail("\(error)")
@@ -87,23 +95,29 @@ struct ReportJob {
     let problems = PageValidator(schema: assets.templates["schema.rng"]).validate(page)
     if !problems.isEmpty {
       for problem in problems.prefix(20) {
-        logger.error("the page failed validation: index.html:\(problem.line):\(problem.column): \(problem.message)")
+        logger.error(
+          "the page failed validation: index.html:\(problem.line):\(problem.column): \(problem.message)"
+        )
       }
       try? publisher.reject(page: page)
-      return fail("the page failed validation (\(problems.count) problems); the published page was kept and the new one written to \(output)/index.html.rejected")
+      return fail(
+        "the page failed validation (\(problems.count) problems); the published page was kept and the new one written to \(output)/index.html.rejected"
+      )
     }
     do {
       try publisher.publish(page: page, snapshot: snapshotBytes)
       if let json = options.json { try AtomicFile.write(snapshotBytes, to: json) }
       if let metrics = options.metrics {
-        try AtomicFile.write(Array(MetricsText.make(assessment, snapshot: snapshot).utf8), to: metrics)
+        try AtomicFile.write(
+          Array(MetricsText.make(assessment, snapshot: snapshot).utf8), to: metrics)
       }
       if let email = options.email {
         let message = try EmailMessage.make(assessment, page: page, assets: assets)
         try AtomicFile.write(Array(message.utf8), to: email)
       }
       if let archive = options.archive {
-        try Archive(folder: archive).store(page: page, snapshot: snapshotBytes, at: snapshot.collectedAt)
+        try Archive(folder: archive).store(
+          page: page, snapshot: snapshotBytes, at: snapshot.collectedAt)
       }
     } catch {
       return fail("cannot publish: \(error)")
@@ -113,7 +127,8 @@ struct ReportJob {
     if options.verbose {
       for line in TextSummary.lines(assessment) { print(line) }
     }
-    logger.info("published", metadata: ["page": "\(output)/index.html", "exit": "\(status.rawValue)"])
+    logger.info(
+      "published", metadata: ["page": "\(output)/index.html", "exit": "\(status.rawValue)"])
     return status.rawValue
   }
 

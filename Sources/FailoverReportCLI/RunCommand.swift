@@ -5,12 +5,16 @@ import Foundation
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Ask every appliance in the inventory, then publish a validated page into the output folder.")
+    abstract:
+      "Ask every appliance in the inventory, then publish a validated page into the output folder.")
 
   @Option(name: .long, help: ArgumentHelp("The YAML inventory.", valueName: "FILE"))
   var inventory: String
 
-  @Option(name: .long, help: ArgumentHelp("Where index.html, index.html.sha256 and snapshot.json are published.", valueName: "DIR"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Where index.html, index.html.sha256 and snapshot.json are published.", valueName: "DIR"))
   var output: String
 
   @OptionGroup var options: OutputOptions

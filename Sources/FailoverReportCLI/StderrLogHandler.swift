@@ -21,8 +21,12 @@ struct StderrLogHandler: LogHandler {
   func log(event: LogEvent) {
     var merged = metadata
     if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-    let pairs = merged.keys.sorted().map { key in "\(key)=\(Self.quoted("\(merged[key].map { "\($0)" } ?? "")"))" }
-    let line = ([Self.timestamp(), "\(event.level)", "\(event.message)"] + pairs).joined(separator: " ") + "\n"
+    let pairs = merged.keys.sorted().map { key in
+      "\(key)=\(Self.quoted("\(merged[key].map { "\($0)" } ?? "")"))"
+    }
+    let line =
+      ([Self.timestamp(), "\(event.level)", "\(event.message)"] + pairs).joined(separator: " ")
+      + "\n"
     FileHandle.standardError.write(Data(line.utf8))
   }
 

@@ -5,7 +5,8 @@ import Templating
 /// `failover-report template`: renders one template to stdout, for template authors.
 struct TemplateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "template", abstract: "Render a Mustache template with JSON data to stdout, exactly the rendered bytes.")
+    commandName: "template",
+    abstract: "Render a Mustache template with JSON data to stdout, exactly the rendered bytes.")
 
   @Argument(help: ArgumentHelp("The template file.", valueName: "TEMPLATE"))
   var template: String
@@ -16,7 +17,10 @@ struct TemplateCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Where {{>name}} finds name.mustache.", valueName: "DIR"))
   var partials: String?
 
-  @Flag(name: .long, help: "Render missing keys and partials as nothing, as the Mustache spec does, instead of failing.")
+  @Flag(
+    name: .long,
+    help:
+      "Render missing keys and partials as nothing, as the Mustache spec does, instead of failing.")
   var lenient = false
 
   func run() throws {
@@ -35,11 +39,14 @@ struct TemplateCommand: ParsableCommand {
     let folder = partials
     let library = TemplateLibrary { name in
       guard let folder, !name.contains("/"), !name.hasPrefix(".") else { return nil }
-      return FileManager.default.contents(atPath: folder + "/" + name + ".mustache").map { String(decoding: $0, as: UTF8.self) }
+      return FileManager.default.contents(atPath: folder + "/" + name + ".mustache").map {
+        String(decoding: $0, as: UTF8.self)
+      }
     }
     do {
       let compiled = try Template(bytes: Array(templateData), name: template)
-      let bytes = try compiled.render(value, library: library, options: lenient ? .lenient : RenderOptions())
+      let bytes = try compiled.render(
+        value, library: library, options: lenient ? .lenient : RenderOptions())
       FileHandle.standardOutput.write(Data(bytes))
     } catch {
       throw failure("\(error)")

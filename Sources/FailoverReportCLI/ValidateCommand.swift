@@ -6,12 +6,17 @@ import Validation
 /// `failover-report validate`: the publish gate, on any page.
 struct ValidateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "validate", abstract: "Check pages with the publish gate; print file:line:column: message for each problem.")
+    commandName: "validate",
+    abstract: "Check pages with the publish gate; print file:line:column: message for each problem."
+  )
 
   @Argument(help: ArgumentHelp("Pages to check.", valueName: "FILE"))
   var files: [String]
 
-  @Option(name: .long, help: ArgumentHelp("Use the schema.rng from DIR instead of the built-in one.", valueName: "DIR"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Use the schema.rng from DIR instead of the built-in one.", valueName: "DIR")
+  )
   var templates: String?
 
   func run() throws {
@@ -25,7 +30,9 @@ struct ValidateCommand: ParsableCommand {
         continue
       }
       let problems = validator.validate(Array(data), name: file)
-      for problem in problems { print("\(file):\(problem.line):\(problem.column): \(problem.message)") }
+      for problem in problems {
+        print("\(file):\(problem.line):\(problem.column): \(problem.message)")
+      }
       failed = failed || !problems.isEmpty
     }
     throw ExitCode(failed ? 3 : 0)

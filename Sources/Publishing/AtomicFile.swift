@@ -12,7 +12,9 @@ public enum AtomicFile {
   public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
-    let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let temporary =
+      folder + "/." + url.lastPathComponent
+      + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
     guard descriptor >= 0 else { throw PublishError.io("cannot create \(temporary)", errno) }
     var closed = false
@@ -23,7 +25,8 @@ public enum AtomicFile {
       try bytes.withUnsafeBytes { buffer in
         var offset = 0
         while offset < buffer.count {
-          let written = Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+          let written = Glibc.write(
+            descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
           if written < 0 {
             if errno == EINTR { continue }
             throw PublishError.io("cannot write \(temporary)", errno)
@@ -31,10 +34,14 @@ public enum AtomicFile {
           offset += written
         }
       }
-      guard fsync(descriptor) == 0 else { throw PublishError.io("cannot fsync \(temporary)", errno) }
+      guard fsync(descriptor) == 0 else {
+        throw PublishError.io("cannot fsync \(temporary)", errno)
+      }
       close(descriptor)
       closed = true
-      guard rename(temporary, path) == 0 else { throw PublishError.io("cannot rename onto \(path)", errno) }
+      guard rename(temporary, path) == 0 else {
+        throw PublishError.io("cannot rename onto \(path)", errno)
+      }
     } catch {
       unlink(temporary)
       throw error

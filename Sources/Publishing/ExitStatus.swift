@@ -36,7 +36,9 @@ public enum ExitStatus: Int32, Sendable {
 
 /// The one line a monitoring system reads on stdout, with performance data.
 public enum StatusLine {
-  public static func make(_ assessment: Assessment, status: ExitStatus, durationSeconds: Double) -> String {
+  public static func make(_ assessment: Assessment, status: ExitStatus, durationSeconds: Double)
+    -> String
+  {
     let total = assessment.relationships.count
     var text = "FAILOVER \(status.label) - "
     if assessment.nothingReachable {
@@ -47,7 +49,8 @@ public enum StatusLine {
       let worst = assessment.relationships.filter { $0.severity == assessment.severity }
       let names = worst.prefix(3).map { "\($0.name) (\(shortReason($0)))" }.joined(separator: ", ")
       let more = worst.count > 3 ? ", and \(worst.count - 3) more" : ""
-      text += "\(worst.count) of \(total) relationships \(assessment.severity.rawValue): \(names)\(more)"
+      text +=
+        "\(worst.count) of \(total) relationships \(assessment.severity.rawValue): \(names)\(more)"
     }
     let perfdata = [
       "ok=\(assessment.count(.ok))", "warning=\(assessment.count(.warning))",
@@ -59,8 +62,11 @@ public enum StatusLine {
   }
 
   private static func shortReason(_ relationship: RelationshipAssessment) -> String {
-    let states = relationship.servers.compactMap(\.state) + relationship.failoverRows.compactMap(\.myState)
-    let unique = states.reduce(into: [String]()) { list, state in if !list.contains(state) { list.append(state) } }
+    let states =
+      relationship.servers.compactMap(\.state) + relationship.failoverRows.compactMap(\.myState)
+    let unique = states.reduce(into: [String]()) { list, state in
+      if !list.contains(state) { list.append(state) }
+    }
     if let finding = relationship.findings.first(where: { $0.severity == relationship.severity }) {
       return finding.code
     }

@@ -21,7 +21,8 @@ public final class PublishLock {
       guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
         close(descriptor)
         throw PublishError.locked(
-          "another failover-report run holds the lock on \(folder) (waited \(Int(timeout)) s); the published page was left as it is")
+          "another failover-report run holds the lock on \(folder) (waited \(Int(timeout)) s); the published page was left as it is"
+        )
       }
       usleep(50_000)
     }

@@ -23,7 +23,8 @@ public struct Publisher: Sendable {
   public func publish(page: [UInt8], snapshot: [UInt8]) throws {
     try AtomicFile.write(snapshot, to: folder + "/snapshot.json")
     try AtomicFile.write(page, to: folder + "/index.html")
-    try AtomicFile.write(Array(Self.sha256Line(page, name: "index.html").utf8), to: folder + "/index.html.sha256")
+    try AtomicFile.write(
+      Array(Self.sha256Line(page, name: "index.html").utf8), to: folder + "/index.html.sha256")
     try? FileManager.default.removeItem(atPath: folder + "/index.html.rejected")
   }
 

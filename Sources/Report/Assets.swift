@@ -31,7 +31,9 @@ public struct Assets: Sendable {
   /// The embedded assets with any file found in the given folders put in their place.
   public static func load(templatesFolder: String?, publicFolder: String?) throws -> Assets {
     var assets = embedded
-    if let templatesFolder { assets.templates.merge(try readFolder(templatesFolder)) { _, new in new } }
+    if let templatesFolder {
+      assets.templates.merge(try readFolder(templatesFolder)) { _, new in new }
+    }
     if let publicFolder { assets.publicFiles.merge(try readFolder(publicFolder)) { _, new in new } }
     return assets
   }
@@ -39,11 +41,14 @@ public struct Assets: Sendable {
   private static func readFolder(_ path: String) throws -> [String: [UInt8]] {
     let folder = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
       throw ReportError("the folder \(path) does not exist")
     }
     var files: [String: [UInt8]] = [:]
-    for name in (try FileManager.default.subpathsOfDirectory(atPath: path)).sorted() where !name.hasPrefix(".") {
+    for name in (try FileManager.default.subpathsOfDirectory(atPath: path)).sorted()
+    where !name.hasPrefix(".") {
       let url = folder.appendingPathComponent(name)
       if let data = FileManager.default.contents(atPath: url.path) { files[name] = Array(data) }
     }
@@ -60,12 +65,16 @@ public struct Assets: Sendable {
 
   /// A text file from `Templates/` or `Public/`.
   public func text(template name: String) throws -> String {
-    guard let bytes = templates[name] else { throw ReportError("the template file \(name) is missing") }
+    guard let bytes = templates[name] else {
+      throw ReportError("the template file \(name) is missing")
+    }
     return String(decoding: bytes, as: UTF8.self)
   }
 
   public func text(public name: String) throws -> String {
-    guard let bytes = publicFiles[name] else { throw ReportError("the asset Public/\(name) is missing") }
+    guard let bytes = publicFiles[name] else {
+      throw ReportError("the asset Public/\(name) is missing")
+    }
     return String(decoding: bytes, as: UTF8.self)
   }
 }

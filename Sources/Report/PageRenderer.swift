@@ -33,7 +33,10 @@ public struct PageRenderer: Sendable {
   /// A policy that forbids every network load; inline styles are allowed (they cannot load
   /// anything under `default-src 'none'`) and scripts only by their SHA-256.
   public static func contentSecurityPolicy(scripts: [String]) -> String {
-    let hashes = scripts.map { "'sha256-" + Data(SHA256.hash(data: Data($0.utf8))).base64EncodedString() + "'" }
-    return "default-src 'none'; style-src 'unsafe-inline'; script-src \(hashes.joined(separator: " ")); img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
+    let hashes = scripts.map {
+      "'sha256-" + Data(SHA256.hash(data: Data($0.utf8))).base64EncodedString() + "'"
+    }
+    return
+      "default-src 'none'; style-src 'unsafe-inline'; script-src \(hashes.joined(separator: " ")); img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
   }
 }

@@ -14,11 +14,15 @@ struct PageView {
     root["generator"] = .string(assessment.generator)
     root["snapshotTime"] = time(assessment.assessedAt)
     root["inventoryDigest"] = .string(assessment.inventoryDigest)
-    root["collectionSeconds"] = .string(String(format: "%.2f", Double(assessment.collectionMilliseconds) / 1000))
+    root["collectionSeconds"] = .string(
+      String(format: "%.2f", Double(assessment.collectionMilliseconds) / 1000))
     root["verdict"] = verdict()
     root["counts"] = .list(
       [Severity.critical, .warning, .unknown, .ok].map { severity in
-        .object(TemplateObject([("severity", badge(severity)), ("count", .number(Double(assessment.count(severity))))]))
+        .object(
+          TemplateObject([
+            ("severity", badge(severity)), ("count", .number(Double(assessment.count(severity)))),
+          ]))
       })
     root["relationshipCount"] = .number(Double(assessment.relationships.count))
     root["applianceCount"] = .number(Double(assessment.applianceCount))
@@ -39,7 +43,8 @@ struct PageView {
     case .critical, .warning, .unknown:
       headline = "\(assessment.count(severity)) of \(total) relationships \(severity.rawValue)"
     }
-    return .object(TemplateObject([("severity", badge(severity)), ("headline", .string(headline))]))
+    return .object(
+      TemplateObject([("severity", badge(severity)), ("headline", .string(headline))]))
   }
 
   /// A severity as the templates show it: name, label, and one flag to switch icons on.
@@ -84,7 +89,11 @@ struct PageView {
     object["summary"] = .string(relationship.summary)
     object["findings"] = .list(
       relationship.findings.map { finding in
-        .object(TemplateObject([("severity", badge(finding.severity)), ("code", .string(finding.code)), ("message", .string(finding.message))]))
+        .object(
+          TemplateObject([
+            ("severity", badge(finding.severity)), ("code", .string(finding.code)),
+            ("message", .string(finding.message)),
+          ]))
       })
     object["hasFindings"] = .bool(!relationship.findings.isEmpty)
     object["isKea"] = .bool(relationship.kind == .kea)
@@ -107,10 +116,15 @@ struct PageView {
     object["statusTime"] = server.statusTime.map(time) ?? .null
     object["statusAge"] = server.statusAgeSeconds.map { .string(Self.duration($0)) } ?? .null
     object["controlStatus"] = .string(server.controlStatus.rawValue)
-    object["controlSeverity"] = badge(server.controlStatus == .online ? .ok : server.controlStatus == .offline ? .critical : .unknown)
+    object["controlSeverity"] = badge(
+      server.controlStatus == .online
+        ? .ok : server.controlStatus == .offline ? .critical : .unknown)
     object["heartbeatStatus"] = .string(server.heartbeatStatus.rawValue)
-    object["heartbeatSeverity"] = badge(server.heartbeatStatus == .ok ? .ok : server.heartbeatStatus == .failed ? .critical : .unknown)
-    object["scopes"] = server.scopes.map { .string($0.isEmpty ? "none" : $0.joined(separator: ", ")) } ?? .null
+    object["heartbeatSeverity"] = badge(
+      server.heartbeatStatus == .ok ? .ok : server.heartbeatStatus == .failed ? .critical : .unknown
+    )
+    object["scopes"] =
+      server.scopes.map { .string($0.isEmpty ? "none" : $0.joined(separator: ", ")) } ?? .null
     object["scopesNote"] = optional(server.scopesNote)
     object["lastFailover"] = server.lastFailoverAt.map(time) ?? .null
     object["unacked"] = count(server.unackedClients)
@@ -119,9 +133,10 @@ struct PageView {
     if let progress = server.failoverProgress {
       var value = TemplateObject()
       value["label"] = .string(progress.label)
-      value["bar"] = progress.percent.map { percent in
-        .object(TemplateObject([("percent", .number(Double(percent)))]))
-      } ?? .null
+      value["bar"] =
+        progress.percent.map { percent in
+          .object(TemplateObject([("percent", .number(Double(percent)))]))
+        } ?? .null
       object["progress"] = .object(value)
     } else {
       object["progress"] = .null
@@ -144,12 +159,16 @@ struct PageView {
     object["groupName"] = .string(row.groupName)
     object["role"] = optional(row.role)
     object["myState"] = optional(row.myState)
-    object["myStateSeverity"] = badge(FailoverProtocolState.named(row.myState)?.severity ?? .unknown)
-    object["myStateAnchor"] = anchor(FailoverProtocolState.named(row.myState)?.name, in: help.failoverStates, prefix: "fo-")
-    object["partnerStateAnchor"] = anchor(FailoverProtocolState.named(row.partnerState)?.name, in: help.failoverStates, prefix: "fo-")
+    object["myStateSeverity"] = badge(
+      FailoverProtocolState.named(row.myState)?.severity ?? .unknown)
+    object["myStateAnchor"] = anchor(
+      FailoverProtocolState.named(row.myState)?.name, in: help.failoverStates, prefix: "fo-")
+    object["partnerStateAnchor"] = anchor(
+      FailoverProtocolState.named(row.partnerState)?.name, in: help.failoverStates, prefix: "fo-")
     object["myStateTime"] = row.myStateTime.map(time) ?? .null
     object["partnerState"] = optional(row.partnerState)
-    object["partnerStateSeverity"] = badge(FailoverProtocolState.named(row.partnerState)?.severity ?? .unknown)
+    object["partnerStateSeverity"] = badge(
+      FailoverProtocolState.named(row.partnerState)?.severity ?? .unknown)
     object["partnerStateTime"] = row.partnerStateTime.map(time) ?? .null
     object["mclt"] = row.mcltSeconds.map { .string(Self.duration($0)) } ?? .null
     object["recoverWaitEnds"] = row.recoverWaitEndsAt.map(time) ?? .null
@@ -160,7 +179,9 @@ struct PageView {
   }
 
   private func glossaryEntry(_ entry: TemplateValue) -> TemplateValue {
-    guard case .object(var object) = entry, case .string(let severity)? = object["severity"] else { return entry }
+    guard case .object(var object) = entry, case .string(let severity)? = object["severity"] else {
+      return entry
+    }
     object["badge"] = badge(Severity(rawValue: severity) ?? .unknown)
     if case .string(let name)? = object["name"] { object["id"] = .string(Self.id("state", name)) }
     return .object(object)
@@ -184,7 +205,8 @@ struct PageView {
 
   func time(_ date: Date) -> TemplateValue {
     let iso = Timestamp.iso(date)
-    let text = iso.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
+    let text = iso.replacingOccurrences(of: "T", with: " ").replacingOccurrences(
+      of: "Z", with: " UTC")
     return .object(TemplateObject([("iso", .string(iso)), ("text", .string(text))]))
   }
 

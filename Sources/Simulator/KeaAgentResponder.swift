@@ -14,7 +14,9 @@ struct KeaAgentResponder: HTTPResponder {
       return Self.reply(.notFound, ["result": 404, "text": "Not Found"])
     }
     if let credentials = server.credentials {
-      let expected = "Basic " + Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString()
+      let expected =
+        "Basic "
+        + Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString()
       guard request.headers[.authorization] == expected else {
         var response = Self.reply(.unauthorized, KeaAnswers.unauthorized)
         response.headers[.wwwAuthenticate] = "Basic realm=\"kea-simulator\""
@@ -25,13 +27,18 @@ struct KeaAgentResponder: HTTPResponder {
       request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true
     else { return Self.reply(.badRequest, KeaAnswers.badRequest) }
     let body = try await request.body.collect(upTo: 1 << 20)
-    guard let json = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+    guard let json = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+    else {
       return Self.reply(.badRequest, KeaAnswers.badRequest)
     }
-    guard let command = json["command"] as? String else { return Self.reply(.ok, KeaAnswers.missingCommand) }
+    guard let command = json["command"] as? String else {
+      return Self.reply(.ok, KeaAnswers.missingCommand)
+    }
     let services = json["service"] as? [String]
     guard let services, !services.isEmpty else {
-      if command == "status-get" { return Self.reply(.ok, KeaAnswers.agentStatus(uptime: await state.uptime())) }
+      if command == "status-get" {
+        return Self.reply(.ok, KeaAnswers.agentStatus(uptime: await state.uptime()))
+      }
       return Self.reply(.ok, KeaAnswers.notSupported(command))
     }
     var answers: [WireJSON] = []

@@ -60,7 +60,7 @@ enum KeaAnswers {
     let dhcp4: WireJSON = [
       "hooks-libraries": [
         [
-          "library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so",
+          "library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so"
         ],
         [
           "library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_ha.so",
@@ -102,13 +102,19 @@ enum KeaAnswers {
   }
 
   static func serviceNotConfigured(_ service: String) -> WireJSON {
-    [["result": 1, "text": .string("forwarding socket is not configured for the server type \(service)")]]
+    [
+      [
+        "result": 1,
+        "text": .string("forwarding socket is not configured for the server type \(service)"),
+      ]
+    ]
   }
 
   static let missingCommand: WireJSON = [
     [
       "result": 1,
-      "text": "Error during command processing: Invalid answer specified, does not contain mandatory 'command'",
+      "text":
+        "Error during command processing: Invalid answer specified, does not contain mandatory 'command'",
     ]
   ]
 

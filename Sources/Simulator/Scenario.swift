@@ -81,7 +81,8 @@ extension Scenario {
         state: "backup", scopes: [], remote: nil, peers: peers),
     ]
     for index in servers.indices {
-      servers[index].credentials = Server.Credentials(username: "monitor", password: "demo-monitor-secret")
+      servers[index].credentials = Server.Credentials(
+        username: "monitor", password: "demo-monitor-secret")
       servers[index].peerPassword = "demo-peer-secret"
     }
     return Scenario(
@@ -97,13 +98,15 @@ extension Scenario {
       state: "load-balancing", scopes: ["dc3-kea-b"], remote: nil, peers: peers)
     secondary.behavior = .unreachable
     return Scenario(
-      name: "partner-down", summary: "the secondary is unreachable and the primary is in partner-down",
+      name: "partner-down",
+      summary: "the secondary is unreachable and the primary is in partner-down",
       site: "DC3",
       servers: [
         Server(
           name: "dc3-kea-a", path: "partner-down-a", mode: "load-balancing", role: "primary",
           state: "partner-down", scopes: ["dc3-kea-a", "dc3-kea-b"],
-          remote: remote("unavailable", role: "secondary", scopes: ["dc3-kea-b"], age: 187, interrupted: true),
+          remote: remote(
+            "unavailable", role: "secondary", scopes: ["dc3-kea-b"], age: 187, interrupted: true),
           peers: peers),
         secondary,
       ])
@@ -115,7 +118,8 @@ extension Scenario {
     var primary = Server(
       name: "dc4-kea-a", path: "communication-recovery-a", mode: "load-balancing", role: "primary",
       state: "communication-recovery", scopes: ["dc4-kea-a"],
-      remote: remote("unavailable", role: "secondary", scopes: ["dc4-kea-b"], age: 64, interrupted: true),
+      remote: remote(
+        "unavailable", role: "secondary", scopes: ["dc4-kea-b"], age: 64, interrupted: true),
       peers: peers)
     primary.remote?.unackedClients = 3
     primary.remote?.unackedClientsLeft = 8
@@ -123,7 +127,8 @@ extension Scenario {
     primary.remote?.analyzedPackets = 12
     primary.countsUnackedClients = true
     var secondary = Server(
-      name: "dc4-kea-b", path: "communication-recovery-b", mode: "load-balancing", role: "secondary",
+      name: "dc4-kea-b", path: "communication-recovery-b", mode: "load-balancing",
+      role: "secondary",
       state: "load-balancing", scopes: ["dc4-kea-b"], remote: nil, peers: peers)
     secondary.behavior = .daemonDown
     return Scenario(
@@ -145,7 +150,8 @@ extension Scenario {
         Server(
           name: "dc5-kea-b", path: "maintenance-b", mode: "load-balancing", role: "secondary",
           state: "in-maintenance", scopes: [],
-          remote: remote("partner-in-maintenance", role: "primary", scopes: ["dc5-kea-a", "dc5-kea-b"]),
+          remote: remote(
+            "partner-in-maintenance", role: "primary", scopes: ["dc5-kea-a", "dc5-kea-b"]),
           peers: peers),
       ])
   }()
@@ -164,7 +170,8 @@ extension Scenario {
         Server(
           name: "dc6-kea-a", path: "terminated-a", mode: "load-balancing", role: "primary",
           state: "terminated", scopes: ["dc6-kea-a"],
-          remote: remote("terminated", role: "secondary", scopes: ["dc6-kea-b"], age: 0), peers: peers),
+          remote: remote("terminated", role: "secondary", scopes: ["dc6-kea-b"], age: 0),
+          peers: peers),
         secondary,
       ])
   }()

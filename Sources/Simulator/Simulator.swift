@@ -58,13 +58,16 @@ public final class Simulator: Sendable {
     for scenario in scenarios {
       let urls = Dictionary(
         scenario.servers.map { server in
-          let url = server.behavior == .unreachable
+          let url =
+            server.behavior == .unreachable
             ? "http://127.0.0.1:\(closedPort)/\(server.path)/"
             : "http://127.0.0.1:\(port)/\(server.path)/"
           return (server.name, url)
         }, uniquingKeysWith: { first, _ in first })
       for var server in scenario.servers {
-        for index in server.peers.indices { server.peers[index].url = urls[server.peers[index].name] ?? "" }
+        for index in server.peers.indices {
+          server.peers[index].url = urls[server.peers[index].name] ?? ""
+        }
         servers.append(server)
         endpoints.append(
           Endpoint(

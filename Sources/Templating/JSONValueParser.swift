@@ -47,9 +47,15 @@ private struct JSONValueParser {
     case UInt8(ascii: "{"): return try parseObject()
     case UInt8(ascii: "["): return try parseArray()
     case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-    case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-    case UInt8(ascii: "n"): try expectWord("null"); return .null
+    case UInt8(ascii: "t"):
+      try expectWord("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expectWord("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try expectWord("null")
+      return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
     default: throw error("expected a value (object, array, string, number, true, false or null)")
     }
@@ -208,7 +214,9 @@ private struct JSONValueParser {
 
   mutating func enter() throws(JSONValueError) {
     depth += 1
-    if depth > Self.maximumDepth { throw error("arrays and objects nest more than \(Self.maximumDepth) deep") }
+    if depth > Self.maximumDepth {
+      throw error("arrays and objects nest more than \(Self.maximumDepth) deep")
+    }
   }
 
   func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -226,7 +234,8 @@ private struct JSONValueParser {
       line += 1
       lineStart = position + 1
     }
-    let column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
+    let column =
+      String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
     return JSONValueError(line: line, column: column, message: message)
   }
 }

@@ -74,7 +74,9 @@ struct TemplateParser {
         contentStart += 1
       }
       guard let contentEnd = Self.find(closing, in: bytes, from: contentStart) else {
-        throw error(at: tagStart, key: nil, "this tag is never closed: expected \(String(decoding: closing, as: UTF8.self))")
+        throw error(
+          at: tagStart, key: nil,
+          "this tag is never closed: expected \(String(decoding: closing, as: UTF8.self))")
       }
       let tagEnd = contentEnd + closing.count
       let raw = Self.substring(bytes, contentStart, contentEnd)
@@ -82,11 +84,14 @@ struct TemplateParser {
       switch tag.kind {
       case .section, .inverted, .parent, .block: openKinds.append(tag.kind)
       case .close:
-        if let last = openKinds.popLast() { tag.closesInheritance = last == .parent || last == .block }
+        if let last = openKinds.popLast() {
+          tag.closesInheritance = last == .parent || last == .block
+        }
       case .delimiter:
         let parts = tag.content.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard parts.count == 2, !parts[0].contains("="), !parts[1].contains("=") else {
-          throw error(at: tagStart, key: nil, "a set-delimiter tag takes two delimiters, as in {{=<% %>=}}")
+          throw error(
+            at: tagStart, key: nil, "a set-delimiter tag takes two delimiters, as in {{=<% %>=}}")
         }
         open = Array(parts[0].utf8)
         close = Array(parts[1].utf8)
@@ -97,7 +102,8 @@ struct TemplateParser {
     }
   }
 
-  private func classify(_ raw: Substring, isTriple: Bool, start: Int, end: Int) throws(TemplateError)
+  private func classify(_ raw: Substring, isTriple: Bool, start: Int, end: Int)
+    throws(TemplateError)
     -> Tag
   {
     let trimmed = Self.trim(raw)
@@ -122,7 +128,8 @@ struct TemplateParser {
         throw error(at: start, key: nil, "a set-delimiter tag must end with '=', as in {{=<% %>=}}")
       }
       return Tag(
-        kind: .delimiter, content: Self.trim(trimmed.dropFirst().dropLast()), start: start, end: end)
+        kind: .delimiter, content: Self.trim(trimmed.dropFirst().dropLast()), start: start, end: end
+      )
     default: return try named(.variable, trimmed, start, end)
     }
   }
@@ -147,7 +154,9 @@ struct TemplateParser {
     var lines: [Line] = []
     var current = Line(prefix: nil)
     for index in original.indices {
-      if case .text(let start, let end) = original[index], Self.firstNewline(bytes, start, end) != nil {
+      if case .text(let start, let end) = original[index],
+        Self.firstNewline(bytes, start, end) != nil
+      {
         current.suffix = index
         lines.append(current)
         current = Line(prefix: index)
@@ -265,14 +274,19 @@ struct TemplateParser {
         switch tag.kind {
         case .comment, .delimiter: continue
         case .variable, .unescaped:
-          nodes.append(.variable(Name(parsing: tag.content), escaped: tag.kind == .variable, location))
+          nodes.append(
+            .variable(Name(parsing: tag.content), escaped: tag.kind == .variable, location))
         case .section, .inverted:
           let children = try buildNodes(from: &index, closing: tag, depth: depth + 1)
           nodes.append(
-            .section(Name(parsing: tag.content), children, inverted: tag.kind == .inverted, location))
+            .section(
+              Name(parsing: tag.content), children, inverted: tag.kind == .inverted, location))
         case .block:
           let children = try buildNodes(from: &index, closing: tag, depth: depth + 1)
-          nodes.append(.block(String(tag.content), children, indentation: blockIndentation(tag, children), location))
+          nodes.append(
+            .block(
+              String(tag.content), children, indentation: blockIndentation(tag, children), location)
+          )
         case .parent:
           let children = try buildNodes(from: &index, closing: tag, depth: depth + 1)
           var blocks: [BlockOverride] = []
@@ -282,24 +296,31 @@ struct TemplateParser {
             }
           }
           nodes.append(
-            .parent(reference(tag.content), indentation: tag.indentation ?? "", blocks: blocks, location))
+            .parent(
+              reference(tag.content), indentation: tag.indentation ?? "", blocks: blocks, location))
         case .partial:
-          nodes.append(.partial(reference(tag.content), indentation: tag.indentation ?? "", location))
+          nodes.append(
+            .partial(reference(tag.content), indentation: tag.indentation ?? "", location))
         case .close:
           guard let opening = closing else {
-            throw error(at: tag.start, key: String(tag.content), "'\(tag.content)' is closed here but was never opened")
+            throw error(
+              at: tag.start, key: String(tag.content),
+              "'\(tag.content)' is closed here but was never opened")
           }
           guard opening.content == tag.content else {
             throw error(
               at: tag.start, key: String(tag.content),
-              "expected {{/\(opening.content)}} to close the section opened on line \(lineNumber(of: opening.start)), found {{/\(tag.content)}}")
+              "expected {{/\(opening.content)}} to close the section opened on line \(lineNumber(of: opening.start)), found {{/\(tag.content)}}"
+            )
           }
           return nodes
         }
       }
     }
     if let opening = closing {
-      throw error(at: opening.start, key: String(opening.content), "'\(opening.content)' is opened here but never closed")
+      throw error(
+        at: opening.start, key: String(opening.content),
+        "'\(opening.content)' is opened here but never closed")
     }
     return nodes
   }
@@ -407,7 +428,8 @@ struct TemplateParser {
 
   private static func trim(_ text: Substring) -> Substring {
     var result = text
-    while let first = result.first, first == " " || first == "\t" || first == "\n" || first == "\r" {
+    while let first = result.first, first == " " || first == "\t" || first == "\n" || first == "\r"
+    {
       result = result.dropFirst()
     }
     while let last = result.last, last == " " || last == "\t" || last == "\n" || last == "\r" {

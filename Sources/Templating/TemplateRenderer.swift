@@ -54,7 +54,9 @@ struct Renderer {
           if options.strict {
             throw TemplateError(
               source: source, at: location, key: name.text,
-              message: "'\(name.text)' is \(value.kindName), which cannot be written as text; use a section")
+              message:
+                "'\(name.text)' is \(value.kindName), which cannot be written as text; use a section"
+            )
           }
           continue
         }
@@ -67,7 +69,9 @@ struct Renderer {
         try checkDepth(depth, source: source, at: location, name: name.text)
         let value = try lookUp(name, source: source, at: location) ?? .null
         if inverted {
-          if !value.isTruthy { try render(children, source: source, overrides: overrides, depth: depth + 1) }
+          if !value.isTruthy {
+            try render(children, source: source, overrides: overrides, depth: depth + 1)
+          }
           continue
         }
         switch value {
@@ -83,7 +87,9 @@ struct Renderer {
           if options.strict {
             throw TemplateError(
               source: source, at: location, key: name.text,
-              message: "section '\(name.text)' is over \(value.kindName); sections take a boolean, a string, a list or an object")
+              message:
+                "section '\(name.text)' is over \(value.kindName); sections take a boolean, a string, a list or an object"
+            )
           }
           fallthrough
         default:
@@ -95,13 +101,15 @@ struct Renderer {
       case .partial(let reference, let indentation, let location):
         try checkDepth(depth, source: source, at: location, name: "partial")
         guard
-          let template = try resolve(reference, indentation: indentation, source: source, at: location)
+          let template = try resolve(
+            reference, indentation: indentation, source: source, at: location)
         else { continue }
         try render(template.nodes, source: template.source, overrides: overrides, depth: depth + 1)
       case .parent(let reference, let indentation, let blocks, let location):
         try checkDepth(depth, source: source, at: location, name: "parent")
         guard
-          let template = try resolve(reference, indentation: indentation, source: source, at: location)
+          let template = try resolve(
+            reference, indentation: indentation, source: source, at: location)
         else { continue }
         // Content given further out wins over content given here.
         var inner = overrides
@@ -117,11 +125,13 @@ struct Renderer {
         }
         let from = active.override.indentation
         if from == nil && indentation == nil {
-          try render(active.override.nodes, source: active.source, overrides: overrides, depth: depth + 1)
+          try render(
+            active.override.nodes, source: active.source, overrides: overrides, depth: depth + 1)
           continue
         }
         let start = output.count
-        try render(active.override.nodes, source: active.source, overrides: overrides, depth: depth + 1)
+        try render(
+          active.override.nodes, source: active.source, overrides: overrides, depth: depth + 1)
         let written = Array(output[start...])
         output.removeSubrange(start...)
         Self.reindent(written, from: from ?? "", to: indentation ?? "", into: &output)
@@ -148,13 +158,17 @@ struct Renderer {
     }
   }
 
-  private func checkDepth(_ depth: Int, source: TemplateSource, at location: SourceLocation, name: String)
+  private func checkDepth(
+    _ depth: Int, source: TemplateSource, at location: SourceLocation, name: String
+  )
     throws(TemplateError)
   {
     if depth >= options.maximumDepth {
       throw TemplateError(
         source: source, at: location, key: name,
-        message: "templates nest more than \(options.maximumDepth) deep here (a partial that includes itself?)")
+        message:
+          "templates nest more than \(options.maximumDepth) deep here (a partial that includes itself?)"
+      )
     }
   }
 
@@ -172,7 +186,9 @@ struct Renderer {
         if options.strict {
           throw TemplateError(
             source: source, at: location, key: dynamicName.text,
-            message: "'\(dynamicName.text)' names a partial, so it must be a string, but it is \(value.kindName)")
+            message:
+              "'\(dynamicName.text)' names a partial, so it must be a string, but it is \(value.kindName)"
+          )
         }
         return nil
       }

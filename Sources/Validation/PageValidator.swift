@@ -19,7 +19,9 @@ public struct PageValidator: Sendable {
   /// Every problem found; empty means the page may be published.
   public func validate(_ bytes: [UInt8], name: String = "index.html") -> [PageProblem] {
     LibXML.initialize()
-    guard !bytes.isEmpty else { return [PageProblem(line: 1, column: 1, message: "the page is empty")] }
+    guard !bytes.isEmpty else {
+      return [PageProblem(line: 1, column: 1, message: "the page is empty")]
+    }
     if let problem = checkPrologue(bytes) { return [problem] }
     let sink = DiagnosticSink()
     guard let context = xmlNewParserCtxt() else {
@@ -36,12 +38,16 @@ public struct PageValidator: Sendable {
     }
     guard let document else {
       return sink.problems.isEmpty
-        ? [PageProblem(line: 1, column: 1, message: "the page is not well-formed XML")] : sink.problems
+        ? [PageProblem(line: 1, column: 1, message: "the page is not well-formed XML")]
+        : sink.problems
     }
     defer { xmlFreeDoc(document) }
-    if context.pointee.wellFormed == 0 || context.pointee.nsWellFormed == 0 || !sink.problems.isEmpty {
+    if context.pointee.wellFormed == 0 || context.pointee.nsWellFormed == 0
+      || !sink.problems.isEmpty
+    {
       return sink.problems.isEmpty
-        ? [PageProblem(line: 1, column: 1, message: "the page is not well-formed XML")] : sink.problems
+        ? [PageProblem(line: 1, column: 1, message: "the page is not well-formed XML")]
+        : sink.problems
     }
     var problems = checkStructure(document)
     if let schema { problems += SchemaCheck.validate(document, schema: schema) }
@@ -55,8 +61,11 @@ public struct PageValidator: Sendable {
     var start = 0
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
     let expected = Array("<!DOCTYPE html>".utf8)
-    guard bytes.count >= start + expected.count, Array(bytes[start..<(start + expected.count)]) == expected else {
-      return PageProblem(line: 1, column: 1, message: "the page must begin with exactly <!DOCTYPE html>")
+    guard bytes.count >= start + expected.count,
+      Array(bytes[start..<(start + expected.count)]) == expected
+    else {
+      return PageProblem(
+        line: 1, column: 1, message: "the page must begin with exactly <!DOCTYPE html>")
     }
     return nil
   }
@@ -68,7 +77,12 @@ public struct PageValidator: Sendable {
       if name != "html" || subset.pointee.ExternalID != nil || subset.pointee.SystemID != nil
         || subset.pointee.children != nil
       {
-        problems.append(PageProblem(line: 1, column: 1, message: "the doctype must be exactly <!DOCTYPE html>, with no identifiers or internal subset"))
+        problems.append(
+          PageProblem(
+            line: 1, column: 1,
+            message:
+              "the doctype must be exactly <!DOCTYPE html>, with no identifiers or internal subset")
+        )
       }
     } else {
       problems.append(PageProblem(line: 1, column: 1, message: "the page has no doctype"))
@@ -82,7 +96,9 @@ public struct PageValidator: Sendable {
       problems.append(
         PageProblem(
           line: Int(xmlGetLineNo(root)), column: 0,
-          message: "the root element must be html in the XHTML namespace (xmlns=\"http://www.w3.org/1999/xhtml\")"))
+          message:
+            "the root element must be html in the XHTML namespace (xmlns=\"http://www.w3.org/1999/xhtml\")"
+        ))
     }
     return problems
   }

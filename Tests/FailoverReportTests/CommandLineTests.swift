@@ -14,10 +14,12 @@ struct CommandLineTests {
     let result = try TestSupport.run(["demo", "--output", folder.path])
     #expect(result.status == 2)
     #expect(result.stdout.hasPrefix("FAILOVER CRITICAL - 3 of 6 relationships critical"))
-    #expect(result.stdout.contains("| ok=2 warning=1 critical=3 unknown=0 appliances=13 unreachable=2"))
+    #expect(
+      result.stdout.contains("| ok=2 warning=1 critical=3 unknown=0 appliances=13 unreachable=2"))
     #expect(result.stdout.split(separator: "\n").count == 1)
     let page = try TestSupport.read(folder.appendingPathComponent("index.html"))
-    let sidecar = try String(contentsOf: folder.appendingPathComponent("index.html.sha256"), encoding: .utf8)
+    let sidecar = try String(
+      contentsOf: folder.appendingPathComponent("index.html.sha256"), encoding: .utf8)
     #expect(sidecar == Publisher.sha256Line(page, name: "index.html"))
     let snapshot = try Data(contentsOf: folder.appendingPathComponent("snapshot.json"))
     #expect(!snapshot.isEmpty)
@@ -44,11 +46,13 @@ struct CommandLineTests {
     }
   }
 
-  @Test("each exit code comes from a real run", arguments: [
-    ("load-balancing", Int32(0), "FAILOVER OK - all 1 relationships healthy"),
-    ("maintenance", Int32(1), "FAILOVER WARNING - 1 of 1 relationships warning"),
-    ("partner-down", Int32(2), "FAILOVER CRITICAL - 1 of 1 relationships critical"),
-  ])
+  @Test(
+    "each exit code comes from a real run",
+    arguments: [
+      ("load-balancing", Int32(0), "FAILOVER OK - all 1 relationships healthy"),
+      ("maintenance", Int32(1), "FAILOVER WARNING - 1 of 1 relationships warning"),
+      ("partner-down", Int32(2), "FAILOVER CRITICAL - 1 of 1 relationships critical"),
+    ])
   func exitCodes(scenario: String, status: Int32, line: String) throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -66,10 +70,16 @@ struct CommandLineTests {
     let previous = Array("previous page".utf8)
     try Data(previous).write(to: output.appendingPathComponent("index.html"))
     let inventory = folder.appendingPathComponent("inventory.yaml")
-    try Data("appliances:\n  - name: a\n    kind: kae\n    url: http://127.0.0.1:1/\n".utf8).write(to: inventory)
-    let result = try TestSupport.run(["run", "--inventory", inventory.path, "--output", output.path])
+    try Data("appliances:\n  - name: a\n    kind: kae\n    url: http://127.0.0.1:1/\n".utf8).write(
+      to: inventory)
+    let result = try TestSupport.run([
+      "run", "--inventory", inventory.path, "--output", output.path,
+    ])
     #expect(result.status == 3)
-    #expect(result.stderr.contains("inventory.yaml:3:11: appliances[0].kind: expected one of kea, dhcpd, edgeconnect, found \"kae\""))
+    #expect(
+      result.stderr.contains(
+        "inventory.yaml:3:11: appliances[0].kind: expected one of kea, dhcpd, edgeconnect, found \"kae\""
+      ))
     #expect(result.stdout.hasPrefix("FAILOVER UNKNOWN - "))
     #expect(try TestSupport.read(output.appendingPathComponent("index.html")) == previous)
   }
@@ -88,8 +98,11 @@ struct CommandLineTests {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let inventory = folder.appendingPathComponent("inventory.yaml")
-    try Data("appliances:\n  - name: gone\n    kind: kea\n    url: http://127.0.0.1:9/\n    service: dhcp4\n".utf8)
-      .write(to: inventory)
+    try Data(
+      "appliances:\n  - name: gone\n    kind: kea\n    url: http://127.0.0.1:9/\n    service: dhcp4\n"
+        .utf8
+    )
+    .write(to: inventory)
     let result = try TestSupport.run([
       "run", "--inventory", inventory.path, "--output", folder.appendingPathComponent("out").path,
       "--timeout", "2",
@@ -106,7 +119,8 @@ struct CommandLineTests {
     let second = folder.appendingPathComponent("second")
     _ = try TestSupport.run(["demo", "--output", first.path])
     let result = try TestSupport.run([
-      "render", "--snapshot", first.appendingPathComponent("snapshot.json").path, "--output", second.path,
+      "render", "--snapshot", first.appendingPathComponent("snapshot.json").path, "--output",
+      second.path,
     ])
     #expect(result.status == 2)
     let original = try TestSupport.read(first.appendingPathComponent("index.html"))
@@ -119,23 +133,33 @@ struct CommandLineTests {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("out")
-    #expect(try TestSupport.run(["demo", "--scenario", "load-balancing", "--output", output.path]).status == 0)
+    #expect(
+      try TestSupport.run(["demo", "--scenario", "load-balancing", "--output", output.path]).status
+        == 0)
     let published = try TestSupport.read(output.appendingPathComponent("index.html"))
     let sidecar = try TestSupport.read(output.appendingPathComponent("index.html.sha256"))
     // An operator's template that loads an image from the network.
     let templates = folder.appendingPathComponent("templates")
     try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
-    let page = try String(contentsOf: TestSupport.root.appendingPathComponent("Templates/page.mustache"), encoding: .utf8)
-    try Data(page.replacingOccurrences(of: "<main>", with: "<main><img src=\"https://example.invalid/logo.png\" alt=\"\"/>").utf8)
-      .write(to: templates.appendingPathComponent("page.mustache"))
+    let page = try String(
+      contentsOf: TestSupport.root.appendingPathComponent("Templates/page.mustache"),
+      encoding: .utf8)
+    try Data(
+      page.replacingOccurrences(
+        of: "<main>", with: "<main><img src=\"https://example.invalid/logo.png\" alt=\"\"/>"
+      ).utf8
+    )
+    .write(to: templates.appendingPathComponent("page.mustache"))
     let result = try TestSupport.run([
-      "demo", "--scenario", "load-balancing", "--output", output.path, "--templates", templates.path,
+      "demo", "--scenario", "load-balancing", "--output", output.path, "--templates",
+      templates.path,
     ])
     #expect(result.status == 3)
     #expect(result.stderr.contains("refers outside the page"))
     #expect(try TestSupport.read(output.appendingPathComponent("index.html")) == published)
     #expect(try TestSupport.read(output.appendingPathComponent("index.html.sha256")) == sidecar)
-    let rejected = try String(contentsOf: output.appendingPathComponent("index.html.rejected"), encoding: .utf8)
+    let rejected = try String(
+      contentsOf: output.appendingPathComponent("index.html.rejected"), encoding: .utf8)
     #expect(rejected.contains("https://example.invalid/logo.png"))
   }
 
@@ -166,7 +190,9 @@ struct CommandLineTests {
     try Data("Hello {{name}}!{{#items}} {{.}}{{/items}}{{>tail}}".utf8).write(to: template)
     try Data("tail: <{{name}}>".utf8).write(to: folder.appendingPathComponent("tail.mustache"))
     try Data(#"{"name": "A&B", "items": [1, 2.5]}"#.utf8).write(to: data)
-    let result = try TestSupport.run(["template", template.path, "--data", data.path, "--partials", folder.path])
+    let result = try TestSupport.run([
+      "template", template.path, "--data", data.path, "--partials", folder.path,
+    ])
     #expect(result.status == 0)
     #expect(result.stdout == "Hello A&amp;B! 1 2.5tail: <A&amp;B>")
     try Data("line one\n  {{missing}}".utf8).write(to: template)
@@ -188,7 +214,10 @@ struct CommandLineTests {
         .utf8
     ).write(to: inventory)
     let result = try TestSupport.run(["check", "--inventory", inventory.path], environment: [:])
-    #expect(result.stdout.contains("kea-a (kea): POST status-get, config-get and ha-heartbeat to the Control Agent at http://127.0.0.1:8001/ for dhcp4"))
+    #expect(
+      result.stdout.contains(
+        "kea-a (kea): POST status-get, config-get and ha-heartbeat to the Control Agent at http://127.0.0.1:8001/ for dhcp4"
+      ))
     #expect(result.stdout.contains("$FR_TEST_UNSET_SECRET (NOT SET)"))
     #expect(result.status == 3)
   }

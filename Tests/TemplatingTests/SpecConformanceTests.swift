@@ -23,7 +23,8 @@ struct SpecConformanceTests {
     var cases: [SpecCase] = []
     for file in files {
       let url = specFolder.appendingPathComponent(file)
-      guard let bytes = try? Data(contentsOf: url), let document = try? TemplateValue(json: Array(bytes)),
+      guard let bytes = try? Data(contentsOf: url),
+        let document = try? TemplateValue(json: Array(bytes)),
         case .object(let root) = document, case .list(let tests)? = root["tests"]
       else { continue }
       for test in tests {
