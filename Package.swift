@@ -88,7 +88,7 @@ let package = Package(
       name: "FailoverReportTests",
       dependencies: [
         "Snapshot", "Collectors", "Assessment", "Report", "Validation", "Publishing",
-        "Simulator", "FailoverReportCLI",
+        "Simulator", "FailoverReportCLI", "Templating",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),
