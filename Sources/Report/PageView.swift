@@ -106,6 +106,7 @@ struct PageView {
     var object = TemplateObject()
     object["name"] = .string(server.name)
     object["appliance"] = optional(server.appliance)
+    object["applianceLabel"] = server.appliance == server.name ? .null : optional(server.appliance)
     object["role"] = optional(server.role)
     object["endpoint"] = optional(server.endpoint)
     object["severity"] = badge(server.severity)
