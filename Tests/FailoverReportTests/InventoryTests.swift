@@ -1,0 +1,67 @@
+import Collectors
+import Foundation
+import Testing
+
+/// Inventory mistakes point at their line, column and key path, and say what was expected.
+@Suite("Inventory")
+struct InventoryTests {
+  static func error(_ yaml: String) -> InventoryError? {
+    do {
+      _ = try Inventory.parse(yaml, file: "inventory.yaml")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test("a good inventory reads every key")
+  func readsEverything() throws {
+    let inventory = try Inventory.parse(
+      """
+      defaults: {timeout: 2.5, concurrency: 8}
+      appliances:
+        - name: kea-a
+          kind: kea
+          url: https://kea.example.net:8000/
+          service: dhcp4
+          username: monitor
+          password-env: KEA_PASSWORD
+          ca-file: /etc/ssl/ca.pem
+          site: DC1
+          timeout: 1
+        - name: dhcpd-b
+          kind: dhcpd
+          leases: /var/lib/dhcp/dhcpd.leases
+        - name: edge
+          kind: edgeconnect
+          export: /srv/edge.csv
+      """, file: "inventory.yaml")
+    #expect(inventory.defaults.timeout == 2.5)
+    #expect(inventory.defaults.concurrency == 8)
+    #expect(inventory.appliances.map(\.name) == ["kea-a", "dhcpd-b", "edge"])
+    let kea = inventory.appliances[0]
+    #expect(kea.url?.absoluteString == "https://kea.example.net:8000/")
+    #expect(kea.password == .environment("KEA_PASSWORD"))
+    #expect(kea.timeout == 1)
+    #expect(kea.site == "DC1")
+    #expect(inventory.appliances[1].leases == "/var/lib/dhcp/dhcpd.leases")
+  }
+
+  @Test(
+    "mistakes are reported where they are",
+    arguments: [
+      ("appliances:\n  - name: a\n    kind: kae\n", "inventory.yaml:3:11: appliances[0].kind: expected one of kea, dhcpd, edgeconnect, found \"kae\""),
+      ("appliances:\n  - name: a\n    kind: kea\n    url: http://h/\n    pasword-env: X\n", "inventory.yaml:5:5: appliances[0].pasword-env: unknown key \"pasword-env\" (did you mean 'password-env'?)"),
+      ("appliances:\n  - name: a\n    kind: kea\n", "inventory.yaml:2:5: appliances[0]: a kea appliance needs 'url'"),
+      ("appliances:\n  - name: a\n    kind: kea\n    url: ftp://h/\n", "inventory.yaml:4:10: appliances[0].url: expected an http:// or https:// URL, found \"ftp://h/\""),
+      ("appliances:\n  - {name: a, kind: dhcpd, leases: /x}\n  - {name: a, kind: dhcpd, leases: /y}\n", "inventory.yaml:3:5: appliances[1].name: the name \"a\" is already used by appliances[0]"),
+      ("defaults: {timeout: -1}\nappliances: []\n", "inventory.yaml:1:21: defaults.timeout: expected a number of seconds"),
+      ("appliances:\n  - name: a\n    kind: kea\n     url: x\n", "inventory.yaml:4:9: not valid YAML"),
+      ("appliance: []\n", "inventory.yaml:1:1: appliance: unknown key \"appliance\" (did you mean 'appliances'?)"),
+      ("appliances:\n  - name: a\n    kind: kea\n    url: http://user:secret@h/\n", "inventory.yaml:4:10: appliances[0].url: the URL holds a password"),
+    ])
+  func mistakes(yaml: String, expected: String) throws {
+    let error = try #require(Self.error(yaml))
+    #expect(error.description.hasPrefix(expected), "\(error)")
+  }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Report
+import Testing
+import Validation
+
+/// The publish gate rejects each kind of broken page, naming the line of the mistake.
+@Suite("Publish gate")
+struct PageValidatorTests {
+  static let script = "(function () { document.body.className = \"js\"; })();"
+
+  /// A small page that passes, one construct per line so mistakes have known lines.
+  static var good: String {
+    """
+    <!DOCTYPE html>
+    <html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en">
+    <head>
+    <meta charset="utf-8"/>
+    <meta http-equiv="Content-Security-Policy" content="\(PageRenderer.contentSecurityPolicy(scripts: [script]))"/>
+    <title>t</title>
+    <style>body { color: black; }</style>
+    </head>
+    <body>
+    <p id="a">Hello <a href="#b">there</a></p>
+    <p id="b">Line eleven<br/></p>
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><circle cx="1" cy="1" r="1"/></svg>
+    <script>\(script)</script>
+    </body>
+    </html>
+    """
+  }
+
+  static func problems(_ page: String) -> [PageProblem] {
+    PageValidator(schema: nil).validate(Array(page.utf8))
+  }
+
+  @Test("the good page passes")
+  func goodPasses() {
+    #expect(Self.problems(Self.good).isEmpty)
+  }
+
+  @Test(
+    "each broken page is rejected at the right line",
+    arguments: [
+      ("unclosed void element", "<br/>", "<br>", 11),
+      ("named entity", "Line eleven", "Line&nbsp;eleven", 11),
+      ("bare ampersand", "Line eleven", "Line & eleven", 11),
+      ("duplicate id", "<p id=\"b\">", "<p id=\"a\">", 11),
+      ("dangling in-page link", "href=\"#b\"", "href=\"#nowhere\"", 10),
+      ("external image", "Line eleven", "<img src=\"https://example.net/x.png\" alt=\"\"/>", 11),
+      ("external link", "href=\"#b\"", "href=\"http://example.net/\"", 10),
+      ("CSS url()", "color: black;", "background: url(x.png);", 7),
+      ("CSS @import", "body { color: black; }", "@import 'x.css';", 7),
+      ("script src", "<p id=\"b\">", "<script src=\"x.js\"></script><p id=\"b\">", 11),
+      ("attribute without value", "<p id=\"b\">", "<p id=\"b\" hidden>", 11),
+      ("unquoted attribute", "<p id=\"b\">", "<p id=b>", 11),
+      ("event handler", "<p id=\"b\">", "<p id=\"b\" onclick=\"x()\">", 11),
+      ("iframe", "<p id=\"b\">", "<iframe title=\"x\"></iframe><p id=\"b\">", 11),
+      ("meta refresh", "<title>t</title>", "<meta http-equiv=\"refresh\" content=\"0\"/><title>t</title>", 6),
+      ("javascript: URL", "href=\"#b\"", "href=\"javascript:alert(1)\"", 10),
+      ("mismatched tags", "<p id=\"a\">Hello", "<p id=\"a\"><em>Hello", 10),
+      ("SVG script", "<circle cx=\"1\" cy=\"1\" r=\"1\"/>", "<script>alert(1)</script>", 12),
+    ])
+  func broken(name: String, find: String, replace: String, line: Int) throws {
+    let page = Self.good.replacingOccurrences(of: find, with: replace)
+    #expect(page != Self.good, "the mutation \(name) did not apply")
+    let problems = Self.problems(page)
+    #expect(!problems.isEmpty, "\(name) was accepted")
+    #expect(problems.contains { $0.line == line }, "\(name): \(problems)")
+  }
+
+  @Test(
+    "page-wide mistakes are rejected",
+    arguments: [
+      ("missing CSP", "<meta http-equiv=\"Content-Security-Policy\"", "<meta name=\"x\""),
+      ("wrong script hash", "document.body.className", "document.body.id"),
+      ("lower-case doctype", "<!DOCTYPE html>", "<!doctype html>"),
+      ("XML declaration", "<!DOCTYPE html>", "<?xml version=\"1.0\"?>\n<!DOCTYPE html>"),
+      ("no XHTML namespace", " xmlns=\"http://www.w3.org/1999/xhtml\"", ""),
+      ("doctype with a system id", "<!DOCTYPE html>", "<!DOCTYPE html SYSTEM \"file:///etc/passwd\">"),
+      ("CSP that allows the network", "default-src 'none'", "default-src *"),
+    ])
+  func pageWide(name: String, find: String, replace: String) {
+    let page = Self.good.replacingOccurrences(of: find, with: replace)
+    #expect(page != Self.good)
+    #expect(!Self.problems(page).isEmpty, "\(name) was accepted")
+  }
+
+  @Test("an empty page and a page that is not UTF-8 are rejected")
+  func notAPage() {
+    #expect(!PageValidator(schema: nil).validate([]).isEmpty)
+    var bytes = Array(Self.good.utf8)
+    if let index = bytes.firstIndex(of: UInt8(ascii: "H")) { bytes[index] = 0xE9 }
+    #expect(!PageValidator(schema: nil).validate(bytes).isEmpty)
+  }
+}
