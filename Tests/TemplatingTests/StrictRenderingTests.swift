@@ -1,0 +1,129 @@
+import Templating
+import Testing
+
+/// What the spec leaves open: strict mode, escaping for XML and JSON, numbers, limits, errors.
+@Suite("Templating beyond the spec")
+struct StrictRenderingTests {
+  static func render(_ text: String, _ value: TemplateValue, partials: [String: String] = [:])
+    throws(TemplateError) -> String
+  {
+    try Template(text, name: "page.mustache").renderString(value, library: TemplateLibrary(templates: partials))
+  }
+
+  static func error(_ text: String, _ value: TemplateValue, partials: [String: String] = [:]) -> TemplateError? {
+    do {
+      _ = try render(text, value, partials: partials)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test("an unknown key names the template, line, column, line text and key")
+  func unknownKey() throws {
+    let error = try #require(Self.error("<p>\n  <b>{{serverName}}</b>\n</p>", ["name": "a"]))
+    #expect(error.template == "page.mustache")
+    #expect(error.line == 2)
+    #expect(error.column == 6)
+    #expect(error.lineText == "  <b>{{serverName}}</b>")
+    #expect(error.key == "serverName")
+    #expect(error.description.hasPrefix("page.mustache:2:6: unknown key 'serverName'"))
+  }
+
+  @Test("a broken dotted chain is an error in strict mode and empty in lenient mode")
+  func brokenChain() throws {
+    let value: TemplateValue = ["a": ["b": [:]]]
+    #expect(Self.error("{{a.b.c}}", value)?.key == "a.b.c")
+    #expect(try Template("[{{a.b.c}}]").renderString(value, options: .lenient) == "[]")
+  }
+
+  @Test("a missing partial is an error in strict mode")
+  func missingPartial() throws {
+    let error = try #require(Self.error("x {{>help}}", [:]))
+    #expect(error.message == "no partial named 'help'")
+    #expect(error.column == 3)
+  }
+
+  @Test("values of the wrong kind are errors in strict mode")
+  func wrongKinds() {
+    #expect(Self.error("{{#count}}x{{/count}}", ["count": 3])?.message.contains("over a number") == true)
+    #expect(Self.error("{{list}}", ["list": [1, 2]])?.message.contains("cannot be written as text") == true)
+    #expect(Self.error("{{>*name}}", ["name": 3])?.message.contains("must be a string") == true)
+  }
+
+  @Test("syntax mistakes point at the tag")
+  func syntax() {
+    #expect(Self.error("a\n{{#open}}b", ["open": true])?.description.hasPrefix("page.mustache:2:1: 'open' is opened here but never closed") == true)
+    #expect(Self.error("{{#a}}{{/b}}", ["a": true])?.message.hasPrefix("expected {{/a}}") == true)
+    #expect(Self.error("x {{name", [:])?.message.hasPrefix("this tag is never closed") == true)
+    #expect(Self.error("{{/a}}", [:])?.message.contains("never opened") == true)
+    #expect(Self.error("{{=<% %> x=}}", [:])?.message.contains("two delimiters") == true)
+    #expect(Self.error("{{a b}}", [:])?.message.contains("white space") == true)
+  }
+
+  @Test("HTML escaping covers & < > \" ' with references valid in XML")
+  func htmlEscaping() throws {
+    #expect(try Self.render("{{x}}", ["x": "<a href=\"x\">'&'</a>"]) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+    #expect(try Self.render("{{{x}}}{{&x}}", ["x": "<b>"]) == "<b><b>")
+    #expect(htmlEscaped("ünïcode ✓") == "ünïcode ✓")
+  }
+
+  @Test("JSON for a script element cannot close the element")
+  func jsonEscaping() {
+    let escaped = jsonEscapedForScript(#"{"a":"</script><b>&\#u{2028}\#u{2029}"}"#)
+    #expect(!escaped.contains("<") && !escaped.contains(">") && !escaped.contains("&"))
+    #expect(escaped == #"{"a":"\u003c/script\u003e\u003cb\u003e\u0026\u2028\u2029"}"#)
+  }
+
+  @Test("numbers are written without locale or needless fractions")
+  func numbers() throws {
+    #expect(try Self.render("{{a}} {{b}} {{c}} {{d}}", ["a": 3, "b": 2.5, "c": -0.125, "d": 1e21]) == "3 2.5 -0.125 1e+21")
+  }
+
+  @Test("object keys keep their order when read from JSON")
+  func keyOrder() throws {
+    let value = try TemplateValue(json: #"{"z": 1, "a": 2, "m": 3}"#)
+    guard case .object(let object) = value else {
+      Issue.record("not an object")
+      return
+    }
+    #expect(object.keys == ["z", "a", "m"])
+  }
+
+  @Test("JSON mistakes give line and column")
+  func jsonErrors() {
+    #expect(throws: JSONValueError.self) { try TemplateValue(json: "{\n  \"a\": tru }") }
+    do {
+      _ = try TemplateValue(json: "{\n  \"a\": tru }")
+    } catch {
+      #expect(error.line == 2)
+      #expect(error.column == 8)
+    }
+  }
+
+  @Test("a partial that includes itself stops at the depth limit with an error")
+  func recursion() {
+    let error = Self.error("{{>loop}}", [:], partials: ["loop": "x{{>loop}}"])
+    #expect(error?.message.contains("nest more than 64 deep") == true)
+  }
+
+  @Test("deeply nested sections stop at the nesting limit with an error, not a crash")
+  func nesting() {
+    let text = String(repeating: "{{#a}}", count: 200) + String(repeating: "{{/a}}", count: 200)
+    #expect(throws: TemplateError.self) { try Template(text) }
+  }
+
+  @Test("a compiled template renders the same bytes every time, from many tasks")
+  func concurrentRendering() async throws {
+    let template = try Template("{{#items}}<li>{{name}}</li>{{/items}}")
+    let value: TemplateValue = ["items": .list((0..<100).map { ["name": .string("item \($0)")] })]
+    let expected = try template.render(value)
+    let results = await withTaskGroup(of: [UInt8]?.self) { group in
+      for _ in 0..<16 { group.addTask { try? template.render(value) } }
+      var all: [[UInt8]?] = []
+      for await result in group { all.append(result) }
+      return all
+    }
+    #expect(results.allSatisfy { $0 == expected })
+  }
+}
