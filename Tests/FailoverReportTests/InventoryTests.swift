@@ -50,15 +50,42 @@ struct InventoryTests {
   @Test(
     "mistakes are reported where they are",
     arguments: [
-      ("appliances:\n  - name: a\n    kind: kae\n", "inventory.yaml:3:11: appliances[0].kind: expected one of kea, dhcpd, edgeconnect, found \"kae\""),
-      ("appliances:\n  - name: a\n    kind: kea\n    url: http://h/\n    pasword-env: X\n", "inventory.yaml:5:5: appliances[0].pasword-env: unknown key \"pasword-env\" (did you mean 'password-env'?)"),
-      ("appliances:\n  - name: a\n    kind: kea\n", "inventory.yaml:2:5: appliances[0]: a kea appliance needs 'url'"),
-      ("appliances:\n  - name: a\n    kind: kea\n    url: ftp://h/\n", "inventory.yaml:4:10: appliances[0].url: expected an http:// or https:// URL, found \"ftp://h/\""),
-      ("appliances:\n  - {name: a, kind: dhcpd, leases: /x}\n  - {name: a, kind: dhcpd, leases: /y}\n", "inventory.yaml:3:5: appliances[1].name: the name \"a\" is already used by appliances[0]"),
-      ("defaults: {timeout: -1}\nappliances: []\n", "inventory.yaml:1:21: defaults.timeout: expected a number of seconds"),
-      ("appliances:\n  - name: a\n    kind: kea\n     url: x\n", "inventory.yaml:4:9: not valid YAML"),
-      ("appliance: []\n", "inventory.yaml:1:1: appliance: unknown key \"appliance\" (did you mean 'appliances'?)"),
-      ("appliances:\n  - name: a\n    kind: kea\n    url: http://user:secret@h/\n", "inventory.yaml:4:10: appliances[0].url: the URL holds a password"),
+      (
+        "appliances:\n  - name: a\n    kind: kae\n",
+        "inventory.yaml:3:11: appliances[0].kind: expected one of kea, dhcpd, edgeconnect, found \"kae\""
+      ),
+      (
+        "appliances:\n  - name: a\n    kind: kea\n    url: http://h/\n    pasword-env: X\n",
+        "inventory.yaml:5:5: appliances[0].pasword-env: unknown key \"pasword-env\" (did you mean 'password-env'?)"
+      ),
+      (
+        "appliances:\n  - name: a\n    kind: kea\n",
+        "inventory.yaml:2:5: appliances[0]: a kea appliance needs 'url'"
+      ),
+      (
+        "appliances:\n  - name: a\n    kind: kea\n    url: ftp://h/\n",
+        "inventory.yaml:4:10: appliances[0].url: expected an http:// or https:// URL, found \"ftp://h/\""
+      ),
+      (
+        "appliances:\n  - {name: a, kind: dhcpd, leases: /x}\n  - {name: a, kind: dhcpd, leases: /y}\n",
+        "inventory.yaml:3:5: appliances[1].name: the name \"a\" is already used by appliances[0]"
+      ),
+      (
+        "defaults: {timeout: -1}\nappliances: []\n",
+        "inventory.yaml:1:21: defaults.timeout: expected a number of seconds"
+      ),
+      (
+        "appliances:\n  - name: a\n    kind: kea\n     url: x\n",
+        "inventory.yaml:4:9: not valid YAML"
+      ),
+      (
+        "appliance: []\n",
+        "inventory.yaml:1:1: appliance: unknown key \"appliance\" (did you mean 'appliances'?)"
+      ),
+      (
+        "appliances:\n  - name: a\n    kind: kea\n    url: http://user:secret@h/\n",
+        "inventory.yaml:4:10: appliances[0].url: the URL holds a password"
+      ),
     ])
   func mistakes(yaml: String, expected: String) throws {
     let error = try #require(Self.error(yaml))

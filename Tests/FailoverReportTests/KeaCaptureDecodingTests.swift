@@ -15,7 +15,9 @@ struct KeaCaptureDecodingTests {
     let enumerator = FileManager.default.enumerator(atPath: captures.path)
     var files: [String] = []
     while let path = enumerator?.nextObject() as? String {
-      if path.hasSuffix(".json"), path.contains("status-get"), !path.contains("/logs/") { files.append(path) }
+      if path.hasSuffix(".json"), path.contains("status-get"), !path.contains("/logs/") {
+        files.append(path)
+      }
     }
     return files.sorted()
   }
@@ -42,7 +44,8 @@ struct KeaCaptureDecodingTests {
       if let remote = relationship.remote {
         // Kea 2.2 always sends all ten keys of remote.
         #expect(remote.age != nil && remote.inTouch != nil && remote.lastScopes != nil)
-        #expect(remote.lastState != nil && remote.role != nil && remote.communicationInterrupted != nil)
+        #expect(
+          remote.lastState != nil && remote.role != nil && remote.communicationInterrupted != nil)
         #expect(remote.connectingClients != nil && remote.unackedClients != nil)
         #expect(remote.unackedClientsLeft != nil && remote.analyzedPackets != nil)
         // Fields Kea 2.2 does not send stay absent, never zero.
@@ -53,15 +56,20 @@ struct KeaCaptureDecodingTests {
     }
   }
 
-  static func observation(_ name: String, file: String, config: String?, askedAt: Date) throws -> ApplianceObservation {
-    let answer = try KeaAnswerDecoder.answer(from: Data(contentsOf: captures.appendingPathComponent(file)))
+  static func observation(_ name: String, file: String, config: String?, askedAt: Date) throws
+    -> ApplianceObservation
+  {
+    let answer = try KeaAnswerDecoder.answer(
+      from: Data(contentsOf: captures.appendingPathComponent(file)))
     var status = KeaAnswerDecoder.status(answer)
     if let config {
-      let configAnswer = try KeaAnswerDecoder.answer(from: Data(contentsOf: captures.appendingPathComponent(config)))
+      let configAnswer = try KeaAnswerDecoder.answer(
+        from: Data(contentsOf: captures.appendingPathComponent(config)))
       status.configuration = KeaAnswerDecoder.configuration(configAnswer)
     }
     var observation = ApplianceObservation(
-      name: name, kind: .kea, site: nil, endpoint: "http://127.0.0.1:800\(name.last ?? "0")/", service: "dhcp4",
+      name: name, kind: .kea, site: nil, endpoint: "http://127.0.0.1:800\(name.last ?? "0")/",
+      service: "dhcp4",
       askedAt: askedAt, durationMilliseconds: 3)
     if answer.result != 0 {
       observation.failure = CollectionFailure(.commandFailed, answer.text ?? "")
@@ -74,9 +82,12 @@ struct KeaCaptureDecodingTests {
   func failoverWithTraffic() throws {
     let now = Date(timeIntervalSince1970: 1_795_300_000)
     let survivor = try Self.observation(
-      "server1", file: "lb-unacked/failover-with-traffic.server1.status-get.08-communication-recovery.json",
+      "server1",
+      file: "lb-unacked/failover-with-traffic.server1.status-get.08-communication-recovery.json",
       config: "lb-unacked/normal.server1.config-get.json", askedAt: now)
-    let snapshot = Snapshot(generator: "test", collectedAt: now, durationMilliseconds: 5, inventoryDigest: "x", appliances: [survivor])
+    let snapshot = Snapshot(
+      generator: "test", collectedAt: now, durationMilliseconds: 5, inventoryDigest: "x",
+      appliances: [survivor])
     let assessment = Assessor.assess(snapshot)
     let relationship = try #require(assessment.relationships.first)
     let server1 = try #require(relationship.servers.first { $0.name == "server1" })
@@ -92,18 +103,23 @@ struct KeaCaptureDecodingTests {
     #expect(relationship.severity >= .warning)
   }
 
-  @Test("partner-down with the partner's agent gone is critical, and the partner's state comes from the survivor")
+  @Test(
+    "partner-down with the partner's agent gone is critical, and the partner's state comes from the survivor"
+  )
   func partnerDown() throws {
     let now = Date(timeIntervalSince1970: 1_795_300_000)
     let survivor = try Self.observation(
       "server1", file: "lb/lb-failover.server1.status-get.04-partner-down.json",
       config: "lb/lb-normal.server1.config-get.json", askedAt: now)
     var dead = ApplianceObservation(
-      name: "server2", kind: .kea, site: nil, endpoint: "http://127.0.0.1:8002/", service: "dhcp4", askedAt: now,
+      name: "server2", kind: .kea, site: nil, endpoint: "http://127.0.0.1:8002/", service: "dhcp4",
+      askedAt: now,
       durationMilliseconds: 1)
     dead.failure = CollectionFailure(.unreachable, "connection refused: nothing listens there")
     let assessment = Assessor.assess(
-      Snapshot(generator: "t", collectedAt: now, durationMilliseconds: 1, inventoryDigest: "x", appliances: [survivor, dead]))
+      Snapshot(
+        generator: "t", collectedAt: now, durationMilliseconds: 1, inventoryDigest: "x",
+        appliances: [survivor, dead]))
     let relationship = try #require(assessment.relationships.first)
     #expect(assessment.relationships.count == 1)
     #expect(relationship.severity == .critical)
@@ -119,11 +135,19 @@ struct KeaCaptureDecodingTests {
   @Test("a hot-standby standby serves no scope, and that is explained, not flagged")
   func hotStandbyStandby() throws {
     let now = Date(timeIntervalSince1970: 1_795_300_000)
-    let primary = try Self.observation("server1", file: "hs/hs-normal.server1.status-get.json", config: "hs/hs-normal.server1.config-get.json", askedAt: now)
-    let standby = try Self.observation("server2", file: "hs/hs-normal.server2.status-get.json", config: "hs/hs-normal.server2.config-get.json", askedAt: now)
-    let backup = try Self.observation("server3", file: "hs/hs-normal.server3.status-get.json", config: "hs/hs-normal.server3.config-get.json", askedAt: now)
+    let primary = try Self.observation(
+      "server1", file: "hs/hs-normal.server1.status-get.json",
+      config: "hs/hs-normal.server1.config-get.json", askedAt: now)
+    let standby = try Self.observation(
+      "server2", file: "hs/hs-normal.server2.status-get.json",
+      config: "hs/hs-normal.server2.config-get.json", askedAt: now)
+    let backup = try Self.observation(
+      "server3", file: "hs/hs-normal.server3.status-get.json",
+      config: "hs/hs-normal.server3.config-get.json", askedAt: now)
     let assessment = Assessor.assess(
-      Snapshot(generator: "t", collectedAt: now, durationMilliseconds: 1, inventoryDigest: "x", appliances: [primary, standby, backup]))
+      Snapshot(
+        generator: "t", collectedAt: now, durationMilliseconds: 1, inventoryDigest: "x",
+        appliances: [primary, standby, backup]))
     #expect(assessment.relationships.count == 1)
     let relationship = try #require(assessment.relationships.first)
     #expect(relationship.severity == .ok)

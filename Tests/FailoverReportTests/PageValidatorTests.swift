@@ -55,7 +55,10 @@ struct PageValidatorTests {
       ("unquoted attribute", "<p id=\"b\">", "<p id=b>", 11),
       ("event handler", "<p id=\"b\">", "<p id=\"b\" onclick=\"x()\">", 11),
       ("iframe", "<p id=\"b\">", "<iframe title=\"x\"></iframe><p id=\"b\">", 11),
-      ("meta refresh", "<title>t</title>", "<meta http-equiv=\"refresh\" content=\"0\"/><title>t</title>", 6),
+      (
+        "meta refresh", "<title>t</title>",
+        "<meta http-equiv=\"refresh\" content=\"0\"/><title>t</title>", 6
+      ),
       ("javascript: URL", "href=\"#b\"", "href=\"javascript:alert(1)\"", 10),
       ("mismatched tags", "<p id=\"a\">Hello", "<p id=\"a\"><em>Hello", 10),
       ("SVG script", "<circle cx=\"1\" cy=\"1\" r=\"1\"/>", "<script>alert(1)</script>", 12),
@@ -76,7 +79,10 @@ struct PageValidatorTests {
       ("lower-case doctype", "<!DOCTYPE html>", "<!doctype html>"),
       ("XML declaration", "<!DOCTYPE html>", "<?xml version=\"1.0\"?>\n<!DOCTYPE html>"),
       ("no XHTML namespace", " xmlns=\"http://www.w3.org/1999/xhtml\"", ""),
-      ("doctype with a system id", "<!DOCTYPE html>", "<!DOCTYPE html SYSTEM \"file:///etc/passwd\">"),
+      (
+        "doctype with a system id", "<!DOCTYPE html>",
+        "<!DOCTYPE html SYSTEM \"file:///etc/passwd\">"
+      ),
       ("CSP that allows the network", "default-src 'none'", "default-src *"),
     ])
   func pageWide(name: String, find: String, replace: String) {

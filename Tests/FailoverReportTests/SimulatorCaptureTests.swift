@@ -29,7 +29,9 @@ struct SimulatorCaptureTests {
     let response = try await client.execute(request, timeout: .seconds(5))
     let buffer = try await response.body.collect(upTo: 1 << 20)
     let json = try TemplateValue(json: Array(buffer.readableBytesView))
-    return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, json: json)
+    return Reply(
+      status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+      json: json)
   }
 
   static func capture(_ path: String) throws -> TemplateValue {
@@ -40,7 +42,8 @@ struct SimulatorCaptureTests {
   static func canonical(_ json: TemplateValue) -> TemplateValue {
     switch json {
     case .object(let object):
-      return .object(TemplateObject(object.keys.sorted().map { ($0, canonical(object[$0] ?? .null)) }))
+      return .object(
+        TemplateObject(object.keys.sorted().map { ($0, canonical(object[$0] ?? .null)) }))
     case .list(let items): return .list(items.map(canonical))
     default: return json
     }
@@ -51,7 +54,9 @@ struct SimulatorCaptureTests {
     switch json {
     case .object(let object):
       var result: Set<String> = [path + ":object"]
-      for key in object.keys { result.formUnion(shape(object[key] ?? .null, path: path + "." + key)) }
+      for key in object.keys {
+        result.formUnion(shape(object[key] ?? .null, path: path + "." + key))
+      }
       return result
     case .list(let items):
       var result: Set<String> = [path + ":array"]
@@ -92,7 +97,8 @@ struct SimulatorCaptureTests {
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     do {
       let lb = Self.url(simulator, "dc1-kea-a")
-      let status = try await Self.post(client, lb, body: #"{"command":"status-get","service":["dhcp4"]}"#)
+      let status = try await Self.post(
+        client, lb, body: #"{"command":"status-get","service":["dhcp4"]}"#)
       let captured = try Self.capture("lb/lb-normal.server1.status-get.json")
       #expect(status.status == 200)
       #expect(Self.shape(status.json) == Self.shape(captured))
@@ -103,35 +109,50 @@ struct SimulatorCaptureTests {
         ["0", "arguments", "high-availability", "0", "ha-servers", "remote", "role"],
         ["0", "arguments", "high-availability", "0", "ha-servers", "remote", "last-state"],
         ["0", "arguments", "high-availability", "0", "ha-servers", "remote", "in-touch"],
-        ["0", "arguments", "high-availability", "0", "ha-servers", "remote", "communication-interrupted"],
+        [
+          "0", "arguments", "high-availability", "0", "ha-servers", "remote",
+          "communication-interrupted",
+        ],
         ["0", "arguments", "sockets", "status"], ["0", "arguments", "multi-threading-enabled"],
       ] {
         #expect(
-          "\(Self.value(status.json, path) ?? "absent")" == "\(Self.value(captured, path) ?? "absent")",
+          "\(Self.value(status.json, path) ?? "absent")"
+            == "\(Self.value(captured, path) ?? "absent")",
           "\(path.joined(separator: "."))")
       }
-      #expect(status.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == "application/json" })
+      #expect(
+        status.headers.contains {
+          $0.0.lowercased() == "content-type" && $0.1 == "application/json"
+        })
 
-      let heartbeat = try await Self.post(client, lb, body: #"{"command":"ha-heartbeat","service":["dhcp4"]}"#)
-      #expect(Self.shape(heartbeat.json) == Self.shape(try Self.capture("lb/lb-normal.server1.ha-heartbeat.json")))
+      let heartbeat = try await Self.post(
+        client, lb, body: #"{"command":"ha-heartbeat","service":["dhcp4"]}"#)
+      #expect(
+        Self.shape(heartbeat.json)
+          == Self.shape(try Self.capture("lb/lb-normal.server1.ha-heartbeat.json")))
 
       let auth = Self.basic("monitor", "demo-monitor-secret")
       let config = try await Self.post(
-        client, Self.url(simulator, "dc2-kea-primary"), body: #"{"command":"config-get","service":["dhcp4"]}"#,
+        client, Self.url(simulator, "dc2-kea-primary"),
+        body: #"{"command":"config-get","service":["dhcp4"]}"#,
         authorization: auth)
       var libraries: [TemplateValue] = []
-      if case .list(let items)? = Self.value(config.json, ["0", "arguments", "Dhcp4", "hooks-libraries"]) {
+      if case .list(let items)? = Self.value(
+        config.json, ["0", "arguments", "Dhcp4", "hooks-libraries"])
+      {
         libraries = items
       }
       let ha = libraries.compactMap { Self.value($0, ["parameters", "high-availability"]) }.first
       let capturedHA = try Self.capture("hs/hs-normal.server1.config-get.ha-part.json")
       #expect(ha != nil)
       if let ha {
-        #expect(Self.shape(ha) == Self.shape(Self.value(capturedHA, ["high-availability"]) ?? .null))
+        #expect(
+          Self.shape(ha) == Self.shape(Self.value(capturedHA, ["high-availability"]) ?? .null))
       }
 
       let backup = try await Self.post(
-        client, Self.url(simulator, "dc2-kea-backup"), body: #"{"command":"status-get","service":["dhcp4"]}"#,
+        client, Self.url(simulator, "dc2-kea-backup"),
+        body: #"{"command":"status-get","service":["dhcp4"]}"#,
         authorization: auth)
       let capturedBackup = try Self.capture("hs/hs-normal.server3.status-get.json")
       #expect(Self.shape(backup.json) == Self.shape(capturedBackup))
@@ -154,24 +175,43 @@ struct SimulatorCaptureTests {
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     let lb = Self.url(simulator, "dc1-kea-a")
     let cases: [(url: String, body: String, contentType: String, status: Int, capture: String)] = [
-      (lb, #"{"command":"status-get","service":["dhcp4"]}"#, "application/x-www-form-urlencoded", 400, "lb/err.form-content-type.json"),
+      (
+        lb, #"{"command":"status-get","service":["dhcp4"]}"#, "application/x-www-form-urlencoded",
+        400, "lb/err.form-content-type.json"
+      ),
       (lb, "{not json", "application/json", 400, "lb/err.malformed-json.json"),
-      (lb, #"{"command":"no-such-command","service":["dhcp4"]}"#, "application/json", 200, "lb/err.unknown-command.dhcp4.json"),
-      (lb, #"{"command":"status-get","service":["dhcp6"]}"#, "application/json", 200, "lb/err.service-not-configured.json"),
+      (
+        lb, #"{"command":"no-such-command","service":["dhcp4"]}"#, "application/json", 200,
+        "lb/err.unknown-command.dhcp4.json"
+      ),
+      (
+        lb, #"{"command":"status-get","service":["dhcp6"]}"#, "application/json", 200,
+        "lb/err.service-not-configured.json"
+      ),
       (lb, #"{"service":["dhcp4"]}"#, "application/json", 200, "lb/err.missing-command.json"),
-      (Self.url(simulator, "dc4-kea-b"), #"{"command":"status-get","service":["dhcp4"]}"#, "application/json", 200, "lb/stopped.agent2.status-get.json"),
-      (Self.url(simulator, "dc2-kea-primary"), #"{"command":"status-get","service":["dhcp4"]}"#, "application/json", 401, "lb/auth.no-credentials.json"),
+      (
+        Self.url(simulator, "dc4-kea-b"), #"{"command":"status-get","service":["dhcp4"]}"#,
+        "application/json", 200, "lb/stopped.agent2.status-get.json"
+      ),
+      (
+        Self.url(simulator, "dc2-kea-primary"), #"{"command":"status-get","service":["dhcp4"]}"#,
+        "application/json", 401, "lb/auth.no-credentials.json"
+      ),
     ]
     var failures: [String] = []
     for item in cases {
-      let reply = try await Self.post(client, item.url, body: item.body, contentType: item.contentType)
+      let reply = try await Self.post(
+        client, item.url, body: item.body, contentType: item.contentType)
       let expected = try Self.capture(item.capture)
       if reply.status != item.status { failures.append("\(item.capture): HTTP \(reply.status)") }
       if Self.canonical(reply.json) != Self.canonical(expected) {
         failures.append("\(item.capture): \(reply.json)")
       }
       if item.status == 401 {
-        #expect(reply.headers.contains { $0.0.lowercased() == "www-authenticate" && $0.1.hasPrefix("Basic realm=") })
+        #expect(
+          reply.headers.contains {
+            $0.0.lowercased() == "www-authenticate" && $0.1.hasPrefix("Basic realm=")
+          })
       }
     }
     try await client.shutdown()

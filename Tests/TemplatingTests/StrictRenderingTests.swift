@@ -7,10 +7,13 @@ struct StrictRenderingTests {
   static func render(_ text: String, _ value: TemplateValue, partials: [String: String] = [:])
     throws(TemplateError) -> String
   {
-    try Template(text, name: "page.mustache").renderString(value, library: TemplateLibrary(templates: partials))
+    try Template(text, name: "page.mustache").renderString(
+      value, library: TemplateLibrary(templates: partials))
   }
 
-  static func error(_ text: String, _ value: TemplateValue, partials: [String: String] = [:]) -> TemplateError? {
+  static func error(_ text: String, _ value: TemplateValue, partials: [String: String] = [:])
+    -> TemplateError?
+  {
     do {
       _ = try render(text, value, partials: partials)
       return nil
@@ -46,14 +49,19 @@ struct StrictRenderingTests {
 
   @Test("values of the wrong kind are errors in strict mode")
   func wrongKinds() {
-    #expect(Self.error("{{#count}}x{{/count}}", ["count": 3])?.message.contains("over a number") == true)
-    #expect(Self.error("{{list}}", ["list": [1, 2]])?.message.contains("cannot be written as text") == true)
+    #expect(
+      Self.error("{{#count}}x{{/count}}", ["count": 3])?.message.contains("over a number") == true)
+    #expect(
+      Self.error("{{list}}", ["list": [1, 2]])?.message.contains("cannot be written as text")
+        == true)
     #expect(Self.error("{{>*name}}", ["name": 3])?.message.contains("must be a string") == true)
   }
 
   @Test("syntax mistakes point at the tag")
   func syntax() {
-    #expect(Self.error("a\n{{#open}}b", ["open": true])?.description.hasPrefix("page.mustache:2:1: 'open' is opened here but never closed") == true)
+    #expect(
+      Self.error("a\n{{#open}}b", ["open": true])?.description.hasPrefix(
+        "page.mustache:2:1: 'open' is opened here but never closed") == true)
     #expect(Self.error("{{#a}}{{/b}}", ["a": true])?.message.hasPrefix("expected {{/a}}") == true)
     #expect(Self.error("x {{name", [:])?.message.hasPrefix("this tag is never closed") == true)
     #expect(Self.error("{{/a}}", [:])?.message.contains("never opened") == true)
@@ -63,7 +71,9 @@ struct StrictRenderingTests {
 
   @Test("HTML escaping covers & < > \" ' with references valid in XML")
   func htmlEscaping() throws {
-    #expect(try Self.render("{{x}}", ["x": "<a href=\"x\">'&'</a>"]) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+    #expect(
+      try Self.render("{{x}}", ["x": "<a href=\"x\">'&'</a>"])
+        == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
     #expect(try Self.render("{{{x}}}{{&x}}", ["x": "<b>"]) == "<b><b>")
     #expect(htmlEscaped("ünïcode ✓") == "ünïcode ✓")
   }
@@ -77,7 +87,9 @@ struct StrictRenderingTests {
 
   @Test("numbers are written without locale or needless fractions")
   func numbers() throws {
-    #expect(try Self.render("{{a}} {{b}} {{c}} {{d}}", ["a": 3, "b": 2.5, "c": -0.125, "d": 1e21]) == "3 2.5 -0.125 1e+21")
+    #expect(
+      try Self.render("{{a}} {{b}} {{c}} {{d}}", ["a": 3, "b": 2.5, "c": -0.125, "d": 1e21])
+        == "3 2.5 -0.125 1e+21")
   }
 
   @Test("object keys keep their order when read from JSON")
