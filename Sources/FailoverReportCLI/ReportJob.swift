@@ -42,8 +42,16 @@ struct ReportJob {
       maximumResponseBytes: inventory.defaults.maximumResponseBytes)
     let started = Date()
     logger.info("collecting", metadata: ["appliances": "\(inventory.appliances.count)"])
-    let observations = await Gatherer(settings: settings, environment: environment).collect(
-      inventory)
+    // The snapshot keeps times to the second (its JSON does), so a page rendered again from
+    // snapshot.json shows the same ages as the page made now.
+    let observations = await Gatherer(settings: settings, environment: environment)
+      .collect(inventory)
+      .map { observation in
+        var observation = observation
+        observation.askedAt = Date(
+          timeIntervalSince1970: observation.askedAt.timeIntervalSince1970.rounded(.down))
+        return observation
+      }
     let duration = Date().timeIntervalSince(started)
     for observation in observations {
       if let failure = observation.failure {

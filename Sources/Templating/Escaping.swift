@@ -20,22 +20,35 @@ extension Escaping {
   }
 
   static func appendHTML(_ text: String, to buffer: inout [UInt8]) {
-    let utf8 = text.utf8
-    let needsWork = utf8.withContiguousStorageIfAvailable { bytes in
-      bytes.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }
-    }
-    if needsWork == false {
-      buffer.append(contentsOf: utf8)
-      return
-    }
-    for byte in utf8 {
-      switch byte {
-      case 0x26: buffer.append(contentsOf: Self.ampersand)
-      case 0x3C: buffer.append(contentsOf: Self.lessThan)
-      case 0x3E: buffer.append(contentsOf: Self.greaterThan)
-      case 0x22: buffer.append(contentsOf: Self.quote)
-      case 0x27: buffer.append(contentsOf: Self.apostrophe)
-      default: buffer.append(byte)
+    var text = text
+    text.withUTF8 { bytes in
+      // Copy runs of ordinary bytes in one go; only the five special bytes are replaced.
+      var runStart = 0
+      var position = 0
+      let count = bytes.count
+      while position < count {
+        let byte = bytes[position]
+        if byte > 0x3E
+          || (byte != 0x26 && byte != 0x3C && byte != 0x3E && byte != 0x22 && byte != 0x27)
+        {
+          position += 1
+          continue
+        }
+        if position > runStart {
+          buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+        }
+        switch byte {
+        case 0x26: buffer.append(contentsOf: Self.ampersand)
+        case 0x3C: buffer.append(contentsOf: Self.lessThan)
+        case 0x3E: buffer.append(contentsOf: Self.greaterThan)
+        case 0x22: buffer.append(contentsOf: Self.quote)
+        default: buffer.append(contentsOf: Self.apostrophe)
+        }
+        position += 1
+        runStart = position
+      }
+      if count > runStart {
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
       }
     }
   }

@@ -65,11 +65,11 @@ private struct JSONValueParser {
     try enter()
     defer { depth -= 1 }
     index += 1
-    var object = TemplateObject()
+    var pairs: [(String, TemplateValue)] = []
     skipWhitespace()
     if peek() == UInt8(ascii: "}") {
       index += 1
-      return .object(object)
+      return .object(TemplateObject())
     }
     while true {
       skipWhitespace()
@@ -78,13 +78,13 @@ private struct JSONValueParser {
       skipWhitespace()
       guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after the key") }
       index += 1
-      object[key] = try parseValue()
+      pairs.append((key, try parseValue()))
       skipWhitespace()
       switch peek() {
       case UInt8(ascii: ","): index += 1
       case UInt8(ascii: "}"):
         index += 1
-        return .object(object)
+        return .object(TemplateObject(pairs))
       default: throw error("expected ',' or '}' in the object")
       }
     }

@@ -3,22 +3,31 @@ enum Name: Sendable {
   /// `{{.}}`: the current context itself.
   case implicit
   /// `{{a.b.c}}`: the first part is looked up through the context stack, the rest inside it.
-  case path([String])
+  case path([NamePart])
 
   init(parsing text: Substring) {
     if text == "." {
       self = .implicit
     } else {
-      self = .path(text.split(separator: ".", omittingEmptySubsequences: false).map(String.init))
+      self = .path(
+        text.split(separator: ".", omittingEmptySubsequences: false).map { part in
+          NamePart(key: String(part), signature: KeySignature.of(String(part)))
+        })
     }
   }
 
   var text: String {
     switch self {
     case .implicit: return "."
-    case .path(let parts): return parts.joined(separator: ".")
+    case .path(let parts): return parts.map(\.key).joined(separator: ".")
     }
   }
+}
+
+/// One part of a dotted name, with its key signature worked out at parse time.
+struct NamePart: Sendable {
+  var key: String
+  var signature: UInt64
 }
 
 /// The name of a partial or parent: fixed, or dynamic (`{{>*name}}`), read from the data.

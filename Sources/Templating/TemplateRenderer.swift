@@ -50,6 +50,19 @@ struct Renderer {
         output.append(contentsOf: bytes)
       case .variable(let name, let escaped, let location):
         guard let value = try lookUp(name, source: source, at: location) else { continue }
+        switch value {
+        case .string(let text):
+          if escaped {
+            options.escaping.append(text, to: &output)
+          } else {
+            output.append(contentsOf: text.utf8)
+          }
+          continue
+        case .number(let number) where number.rounded() == number && abs(number) < 9.0e15:
+          Self.appendInteger(Int64(number), to: &output)
+          continue
+        default: break
+        }
         guard let text = value.interpolatedText else {
           if options.strict {
             throw TemplateError(
@@ -139,6 +152,30 @@ struct Renderer {
     }
   }
 
+  /// Writes a whole number's decimal digits without making a string first.
+  static func appendInteger(_ value: Int64, to output: inout [UInt8]) {
+    if value < 0 { output.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits:
+      (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+      ) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      while count > 0 {
+        count -= 1
+        output.append(buffer[count])
+      }
+    }
+  }
+
   /// Moves block content from the indentation it was written with to that of its place.
   private static func reindent(
     _ bytes: [UInt8], from old: String, to new: String, into output: inout [UInt8]
@@ -211,16 +248,26 @@ struct Renderer {
   {
     guard case .path(let parts) = name else { return stack.last }
     var found: TemplateValue?
-    for context in stack.reversed() {
-      if case .object(let object) = context, let value = object[parts[0]] {
+    let first = parts[0]
+    var level = stack.count - 1
+    while level >= 0 {
+      if case .object(let object) = stack[level],
+        let value = object.value(forKey: first.key, signature: first.signature)
+      {
         found = value
         break
       }
+      level -= 1
     }
     var current = found
     var index = 1
     while index < parts.count, let value = current {
-      if case .object(let object) = value { current = object[parts[index]] } else { current = nil }
+      let part = parts[index]
+      if case .object(let object) = value {
+        current = object.value(forKey: part.key, signature: part.signature)
+      } else {
+        current = nil
+      }
       index += 1
     }
     if current == nil, options.strict {

@@ -32,31 +32,113 @@ public enum TemplateValue: Sendable, Equatable {
 }
 
 /// An object whose keys keep the order they were added in.
+///
+/// Small objects (the usual case in a view) are searched linearly, comparing a cheap key
+/// signature before the key itself; larger ones keep a hash index. The arrays live in one
+/// immutable box, so passing an object around costs a single reference count and reading it
+/// needs no exclusivity checks; changing a key builds a new box.
 public struct TemplateObject: Sendable, Equatable {
-  public private(set) var keys: [String] = []
-  private var storage: [String: TemplateValue] = [:]
+  private final class Storage: Sendable {
+    let keys: [String]
+    let values: [TemplateValue]
+    let signatures: [UInt64]
+    let index: [String: Int]?
 
-  public init() {}
-
-  public init(_ pairs: [(String, TemplateValue)]) {
-    for (key, value) in pairs { self[key] = value }
-  }
-
-  public subscript(key: String) -> TemplateValue? {
-    get { storage[key] }
-    set {
-      if storage.updateValue(newValue ?? .null, forKey: key) == nil { keys.append(key) }
-      if newValue == nil {
-        storage[key] = nil
-        keys.removeAll { $0 == key }
+    init(keys: [String], values: [TemplateValue], signatures: [UInt64]) {
+      self.keys = keys
+      self.values = values
+      self.signatures = signatures
+      if keys.count > TemplateObject.linearLimit {
+        var table: [String: Int] = [:]
+        table.reserveCapacity(keys.count)
+        for (position, key) in keys.enumerated() { table[key] = position }
+        index = table
+      } else {
+        index = nil
       }
+    }
+
+    func position(of key: String, signature: UInt64) -> Int? {
+      if let index { return index[key] }
+      var position = 0
+      while position < signatures.count {
+        if signatures[position] == signature, keys[position] == key { return position }
+        position += 1
+      }
+      return nil
     }
   }
 
-  public var count: Int { keys.count }
+  private var storage: Storage
+
+  fileprivate static let linearLimit = 12
+
+  public init() {
+    storage = Storage(keys: [], values: [], signatures: [])
+  }
+
+  /// An object with these keys and values; a repeated key keeps its first place and its last
+  /// value.
+  public init(_ pairs: [(String, TemplateValue)]) {
+    var keys: [String] = []
+    var values: [TemplateValue] = []
+    var signatures: [UInt64] = []
+    keys.reserveCapacity(pairs.count)
+    values.reserveCapacity(pairs.count)
+    signatures.reserveCapacity(pairs.count)
+    var seen: [String: Int] = [:]
+    for (key, value) in pairs {
+      if let position = seen[key] {
+        values[position] = value
+        continue
+      }
+      seen[key] = keys.count
+      keys.append(key)
+      values.append(value)
+      signatures.append(KeySignature.of(key))
+    }
+    storage = Storage(keys: keys, values: values, signatures: signatures)
+  }
+
+  /// The keys, in the order they were added.
+  public var keys: [String] { storage.keys }
+
+  public var count: Int { storage.keys.count }
+
+  /// Lookup with a signature computed once, when the template was parsed.
+  func value(forKey key: String, signature: UInt64) -> TemplateValue? {
+    guard let position = storage.position(of: key, signature: signature) else { return nil }
+    return storage.values[position]
+  }
+
+  public subscript(key: String) -> TemplateValue? {
+    get { value(forKey: key, signature: KeySignature.of(key)) }
+    set {
+      var keys = storage.keys
+      var values = storage.values
+      var signatures = storage.signatures
+      if let position = storage.position(of: key, signature: KeySignature.of(key)) {
+        if let newValue {
+          values[position] = newValue
+        } else {
+          keys.remove(at: position)
+          values.remove(at: position)
+          signatures.remove(at: position)
+        }
+      } else if let newValue {
+        keys.append(key)
+        values.append(newValue)
+        signatures.append(KeySignature.of(key))
+      } else {
+        return
+      }
+      storage = Storage(keys: keys, values: values, signatures: signatures)
+    }
+  }
 
   public static func == (lhs: TemplateObject, rhs: TemplateObject) -> Bool {
-    lhs.keys == rhs.keys && lhs.storage == rhs.storage
+    lhs.storage === rhs.storage
+      || (lhs.storage.keys == rhs.storage.keys && lhs.storage.values == rhs.storage.values)
   }
 }
 
@@ -88,5 +170,17 @@ extension TemplateValue {
     case .null: return ""
     case .list, .object: return nil
     }
+  }
+}
+
+/// FNV-1a over a key's UTF-8 bytes: equal keys have equal signatures, so most unequal keys are
+/// told apart by one integer comparison.
+enum KeySignature {
+  static func of(_ key: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in key.utf8 {
+      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    }
+    return hash
   }
 }

@@ -1,0 +1,21 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Benchmarks live in their own package, so the product carries no benchmark dependency.
+let package = Package(
+  name: "Benchmarks",
+  platforms: [.macOS(.v14)],
+  dependencies: [
+    .package(name: "failover-report", path: ".."),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+  ],
+  targets: [
+    .executableTarget(
+      name: "render-bench",
+      dependencies: [
+        .product(name: "Templating", package: "failover-report"),
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    )
+  ]
+)
