@@ -16,6 +16,6 @@ let package = Package(
         .product(name: "Templating", package: "failover-report"),
         .product(name: "Mustache", package: "swift-mustache"),
       ]
-    )
+    ),
   ]
 )
