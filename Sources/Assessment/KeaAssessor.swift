@@ -189,6 +189,9 @@ struct KeaAssessor {
       return "Cannot be asked: \(reason).\(seen)"
     }
     let partner = partnerName ?? "its partner"
+    if let age = server.statusAgeSeconds, age > 60 {
+      return "Stale: its status is \(age) s old, so what it reports may no longer be true."
+    }
     switch server.state {
     case "terminated":
       return

@@ -1,9 +1,36 @@
 import Foundation
 import Publishing
+import Snapshot
 
 /// Keeps every run's page and snapshot under `DIR/YYYY/MM/DD/`, named by the snapshot time.
 struct Archive {
   let folder: String
+
+  /// How many archived snapshots history is rebuilt from at most (the newest ones).
+  static let historyLimit = 2000
+
+  /// The archived snapshots taken before `time`, oldest first; unreadable ones are skipped
+  /// and named in `skipped`.
+  func snapshots(before time: Date) -> (snapshots: [Snapshot], skipped: [String]) {
+    guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return ([], []) }
+    var paths: [String] = []
+    while let path = enumerator.nextObject() as? String {
+      if path.hasSuffix("-snapshot.json") { paths.append(path) }
+    }
+    var snapshots: [Snapshot] = []
+    var skipped: [String] = []
+    let decoder = Snapshot.makeDecoder()
+    for path in paths.sorted().suffix(Self.historyLimit) {
+      guard let data = FileManager.default.contents(atPath: folder + "/" + path),
+        let snapshot = try? decoder.decode(Snapshot.self, from: data)
+      else {
+        skipped.append(path)
+        continue
+      }
+      if snapshot.collectedAt < time { snapshots.append(snapshot) }
+    }
+    return (snapshots, skipped)
+  }
 
   func store(page: [UInt8], snapshot: [UInt8], at time: Date) throws {
     var calendar = Calendar(identifier: .gregorian)

@@ -82,7 +82,17 @@ struct ReportJob {
     } catch {
       return fail("\(error)")
     }
-    let assessment = Assessor.assess(snapshot, history: .empty)
+    var history = History.empty
+    if let archive = options.archive {
+      let (earlier, skipped) = Archive(folder: archive).snapshots(before: snapshot.collectedAt)
+      for path in skipped {
+        logger.warning(
+          "an archived snapshot cannot be read; history skips it",
+          metadata: ["file": "\(archive)/\(path)"])
+      }
+      history = History.rebuild(from: earlier + [snapshot])
+    }
+    let assessment = Assessor.assess(snapshot, history: history)
     let page: [UInt8]
     let snapshotBytes: [UInt8]
     do {

@@ -19,8 +19,8 @@ public struct Scenario: Sendable {
 extension Scenario {
   /// Every built-in scenario, in the order the demo shows them.
   public static let all: [Scenario] = [
-    healthyLoadBalancing, hotStandbyWithBackup, partnerDown, communicationRecovery, maintenance,
-    terminated,
+    healthyLoadBalancing, hotStandbyWithBackup, passiveBackup, partnerDown, communicationRecovery,
+    maintenance, terminated,
   ]
 
   /// The scenario named `name`, if there is one.
@@ -88,6 +88,25 @@ extension Scenario {
     return Scenario(
       name: "hot-standby", summary: "a hot-standby pair with a backup server", site: "DC2",
       servers: servers)
+  }()
+
+  /// One active server sending lease updates to a backup, with no automatic failover.
+  public static let passiveBackup: Scenario = {
+    let peers = [
+      Server.Peer(name: "dc7-kea-active", role: "primary"),
+      Server.Peer(name: "dc7-kea-backup", role: "backup", autoFailover: false),
+    ]
+    return Scenario(
+      name: "passive-backup", summary: "a passive-backup server with its backup", site: "DC7",
+      servers: [
+        Server(
+          name: "dc7-kea-active", path: "passive-backup-active", mode: "passive-backup",
+          role: "primary", state: "passive-backup", scopes: ["dc7-kea-active"], remote: nil,
+          peers: peers),
+        Server(
+          name: "dc7-kea-backup", path: "passive-backup-backup", mode: "passive-backup",
+          role: "backup", state: "backup", scopes: [], remote: nil, peers: peers),
+      ])
   }()
 
   /// The secondary cannot be reached; the primary took over in partner-down.

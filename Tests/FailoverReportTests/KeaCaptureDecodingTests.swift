@@ -22,6 +22,33 @@ struct KeaCaptureDecodingTests {
     return files.sorted()
   }
 
+  static var allAnswerFiles: [String] {
+    let enumerator = FileManager.default.enumerator(atPath: captures.path)
+    var files: [String] = []
+    while let path = enumerator?.nextObject() as? String {
+      if path.hasSuffix(".json"), !path.contains("logs/"), !path.contains("ha-part") {
+        files.append(path)
+      }
+    }
+    return files.sorted()
+  }
+
+  @Test("every answer captured from Kea decodes to a result code", arguments: allAnswerFiles)
+  func everyAnswerDecodes(_ path: String) throws {
+    let data = try Data(contentsOf: Self.captures.appendingPathComponent(path))
+    let answer = try KeaAnswerDecoder.answer(from: data)
+    #expect([0, 1, 2, 3, 400, 401].contains(answer.result))
+    if path.contains("config-get"), answer.result == 0, !path.contains("agent") {
+      let configuration = try #require(KeaAnswerDecoder.configuration(answer)?.first)
+      #expect(configuration.thisServerName != nil && !configuration.peers.isEmpty)
+      #expect(configuration.heartbeatDelay != nil && configuration.maxUnackedClients != nil)
+    }
+    if path.contains("ha-heartbeat"), answer.result == 0 {
+      let heartbeat = try #require(KeaAnswerDecoder.heartbeat(answer))
+      #expect(heartbeat.dateTime != nil && heartbeat.state != nil)
+    }
+  }
+
   @Test("the captures are there when CI runs")
   func capturesPresent() {
     if TestSupport.isCI { #expect(Self.statusFiles.count > 100) }
@@ -156,5 +183,31 @@ struct KeaCaptureDecodingTests {
     #expect(standbyServer.scopes == [])
     #expect(standbyServer.scopesNote?.contains("hot-standby standby") == true)
     #expect(relationship.servers.allSatisfy { $0.controlStatus == .online })
+  }
+
+  @Test("history: the last failover of a server is when its partner entered partner-down")
+  func lastFailoverFromHistory() throws {
+    let start = Date(timeIntervalSince1970: 1_795_300_000)
+    func run(_ offset: Double, _ file: String) throws -> Snapshot {
+      let time = start.addingTimeInterval(offset)
+      let observation = try Self.observation(
+        "server1", file: file, config: "lb/lb-normal.server1.config-get.json", askedAt: time)
+      return Snapshot(
+        generator: "t", collectedAt: time, durationMilliseconds: 1, inventoryDigest: "x",
+        appliances: [observation])
+    }
+    let snapshots = [
+      try run(0, "lb/lb-normal.server1.status-get.json"),
+      try run(300, "lb/lb-failover.server1.status-get.04-partner-down.json"),
+      try run(600, "lb/lb-partner-down.server1.status-get.sample1.json"),
+      try run(900, "lb/lb-recovered.server1.status-get.json"),
+    ]
+    let history = History.rebuild(from: snapshots)
+    #expect(history.lastFailovers == ["server2": start.addingTimeInterval(300)])
+    let assessment = Assessor.assess(snapshots[3], history: history)
+    let server2 = try #require(
+      assessment.relationships.first?.servers.first { $0.name == "server2" })
+    #expect(server2.lastFailoverAt == start.addingTimeInterval(300))
+    #expect(History.rebuild(from: [snapshots[0]]).lastFailovers.isEmpty)
   }
 }
