@@ -51,7 +51,8 @@ public struct PageValidator: Sendable {
     }
     var problems = checkStructure(document)
     if let schema { problems += SchemaCheck.validate(document, schema: schema) }
-    problems += PolicyCheck(document: document).run()
+    let knownElements = schema.map(SchemaCheck.elementNames) ?? []
+    problems += PolicyCheck(document: document, knownElements: knownElements).run()
     return problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
   }
 

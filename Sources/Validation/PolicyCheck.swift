@@ -5,6 +5,8 @@ import Foundation
 /// The rules that keep a page self-contained, checked with XPath on the parsed tree.
 struct PolicyCheck {
   let document: xmlDocPtr
+  /// XHTML element names the schema admits; empty to skip the check.
+  var knownElements: Set<String> = []
 
   static let lower =
     "translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
@@ -59,6 +61,12 @@ struct PolicyCheck {
     }
     for node in query.nodes("//h:style[contains(., 'url(') or contains(., '@import')]") {
       problems.append(problem(node, "the style sheet loads something (url() or @import)"))
+    }
+    if !knownElements.isEmpty {
+      for node in query.nodes("//h:*") where !knownElements.contains(query.name(node)) {
+        problems.append(
+          problem(node, "element <\(query.name(node))> is not one the page's schema admits"))
+      }
     }
     problems += contentSecurityPolicy(query)
     problems += sink.problems

@@ -1,4 +1,5 @@
 import CLibXML2
+import Foundation
 
 /// Validates a parsed page against a RelaxNG schema given as bytes.
 enum SchemaCheck {
@@ -41,5 +42,28 @@ enum SchemaCheck {
     return sink.problems.map {
       PageProblem(line: $0.line, column: $0.column, message: "schema: " + $0.message)
     }
+  }
+
+  /// The XHTML element names a schema admits, read from its `element/@name` and `name`
+  /// patterns, so an unknown element can be reported at its own line (RelaxNG reports the
+  /// parent's).
+  static func elementNames(in schema: [UInt8]) -> Set<String> {
+    let document = schema.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { chars in
+        xmlReadMemory(
+          chars.baseAddress, Int32(chars.count), "schema.rng", "UTF-8",
+          Int32(XML_PARSE_NONET.rawValue))
+      }
+    }
+    guard let document else { return [] }
+    defer { xmlFreeDoc(document) }
+    guard let context = xmlXPathNewContext(document) else { return [] }
+    defer { xmlXPathFreeContext(context) }
+    xmlXPathRegisterNs(context, "rng", "http://relaxng.org/ns/structure/1.0")
+    let query = XPathQuery(context: context)
+    let nodes = query.nodes(
+      "//rng:element/@name | //rng:element/rng:name[not(@ns)] | //rng:element/rng:choice/rng:name[not(@ns)]"
+    )
+    return Set(nodes.map { query.text($0).trimmingCharacters(in: .whitespaces) })
   }
 }

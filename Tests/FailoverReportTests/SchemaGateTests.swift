@@ -1,0 +1,91 @@
+import Assessment
+import Foundation
+import Report
+import Snapshot
+import Testing
+import Validation
+
+/// The real page, rendered by the real templates, against the real schema (Templates/schema.rng).
+@Suite("Publish gate with the page's schema")
+struct SchemaGateTests {
+  static func page() throws -> String {
+    let now = Date(timeIntervalSince1970: 1_795_300_000)
+    let observations = try [
+      KeaCaptureDecodingTests.observation(
+        "server1", file: "lb/lb-normal.server1.status-get.json",
+        config: "lb/lb-normal.server1.config-get.json",
+        askedAt: now),
+      KeaCaptureDecodingTests.observation(
+        "server2", file: "lb/lb-normal.server2.status-get.json",
+        config: "lb/lb-normal.server2.config-get.json",
+        askedAt: now),
+    ]
+    let snapshot = Snapshot(
+      generator: "test", collectedAt: now, durationMilliseconds: 12, inventoryDigest: "abc",
+      appliances: observations)
+    let bytes = try PageRenderer(assets: .embedded).render(
+      Assessor.assess(snapshot), snapshot: snapshot)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  static let validator = PageValidator(schema: Assets.embedded.templates["schema.rng"])
+
+  static func line(of marker: String, in page: String) -> Int {
+    let lines = page.components(separatedBy: "\n")
+    return (lines.firstIndex { $0.contains(marker) } ?? -1) + 1
+  }
+
+  @Test("the rendered page passes the schema and the policy")
+  func renderedPagePasses() throws {
+    guard FileManager.default.fileExists(atPath: KeaCaptureDecodingTests.captures.path) else {
+      return
+    }
+    let problems = Self.validator.validate(Array(try Self.page().utf8))
+    #expect(problems.isEmpty, "\(problems)")
+  }
+
+  @Test(
+    "what the templates never produce is rejected",
+    arguments: [
+      ("unknown element", "<main>", "<main><blink>MARK</blink>"),
+      ("image", "<main>", "<main><img alt=\"MARK\" src=\"data:image/png;base64,AAAA\"/>"),
+      ("table row outside tbody", "<thead>", "<tr><td>MARK</td></tr><thead>"),
+      ("style attribute", "<main>", "<main><p style=\"color: red\">MARK</p>"),
+      ("unknown attribute", "<main>", "<main><p title=\"MARK\" contenteditable=\"true\">x</p>"),
+      ("a link target", "<main>", "<main><a href=\"#top\" target=\"_blank\">MARK</a>"),
+      ("a form", "<main>", "<main><form><p>MARK</p></form>"),
+      (
+        "SVG use", "<main>",
+        "<main><svg xmlns=\"http://www.w3.org/2000/svg\"><use/></svg><p>MARK</p>"
+      ),
+      (
+        "non-numeric progress", "<main>",
+        "<main><progress max=\"100\" value=\"lots\">MARK</progress>"
+      ),
+      ("bad time", "<main>", "<main><time datetime=\"yesterday\">MARK</time>"),
+    ])
+  func rejected(name: String, find: String, replace: String) throws {
+    guard FileManager.default.fileExists(atPath: KeaCaptureDecodingTests.captures.path) else {
+      return
+    }
+    let original = try Self.page()
+    let page = original.replacingOccurrences(of: find, with: replace)
+    #expect(page != original)
+    let problems = Self.validator.validate(Array(page.utf8))
+    #expect(!problems.isEmpty, "\(name) was accepted")
+  }
+
+  @Test("an unknown element is reported at its own line")
+  func unknownElementLine() throws {
+    guard FileManager.default.fileExists(atPath: KeaCaptureDecodingTests.captures.path) else {
+      return
+    }
+    let page = try Self.page().replacingOccurrences(
+      of: "<main>", with: "<main>\n<blink>MARK</blink>")
+    let problems = Self.validator.validate(Array(page.utf8))
+    #expect(
+      problems.contains {
+        $0.line == Self.line(of: "<blink>", in: page) && $0.message.contains("<blink>")
+      })
+  }
+}
