@@ -17,5 +17,9 @@ let package = Package(
         .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
+    .executableTarget(
+      name: "page-bench",
+      dependencies: [.product(name: "FailoverReportPipeline", package: "failover-report")]
+    ),
   ]
 )

@@ -10,7 +10,7 @@ struct PageView {
   let help: HelpCatalog
 
   func value() -> TemplateObject {
-    var root = TemplateObject()
+    var root = ObjectBuilder()
     root["generator"] = .string(assessment.generator)
     root["snapshotTime"] = time(assessment.assessedAt)
     root["inventoryDigest"] = .string(assessment.inventoryDigest)
@@ -31,7 +31,7 @@ struct PageView {
     root["sites"] = .list(sites())
     root["keaStates"] = .list(help.keaStates.map(glossaryEntry))
     root["failoverStates"] = .list(help.failoverStates.map(glossaryEntry))
-    return root
+    return root.object
   }
 
   private func verdict() -> TemplateValue {
@@ -78,7 +78,7 @@ struct PageView {
   }
 
   private func relationship(_ relationship: RelationshipAssessment) -> TemplateValue {
-    var object = TemplateObject()
+    var object = ObjectBuilder()
     object["id"] = .string(relationship.id)
     object["name"] = .string(relationship.name)
     object["kind"] = .string(relationship.kind.rawValue)
@@ -99,11 +99,11 @@ struct PageView {
     object["isKea"] = .bool(relationship.kind == .kea)
     object["servers"] = .list(relationship.servers.map(server))
     object["failoverRows"] = .list(relationship.failoverRows.map(failoverRow))
-    return .object(object)
+    return .object(object.object)
   }
 
   private func server(_ server: ServerAssessment) -> TemplateValue {
-    var object = TemplateObject()
+    var object = ObjectBuilder()
     object["name"] = .string(server.name)
     object["appliance"] = optional(server.appliance)
     object["applianceLabel"] = server.appliance == server.name ? .null : optional(server.appliance)
@@ -132,13 +132,13 @@ struct PageView {
     object["connecting"] = count(server.connectingClients)
     object["analyzed"] = count(server.analyzedPackets)
     if let progress = server.failoverProgress {
-      var value = TemplateObject()
+      var value = ObjectBuilder()
       value["label"] = .string(progress.label)
       value["bar"] =
         progress.percent.map { percent in
           .object(TemplateObject([("percent", .number(Double(percent)))]))
         } ?? .null
-      object["progress"] = .object(value)
+      object["progress"] = .object(value.object)
     } else {
       object["progress"] = .null
     }
@@ -151,11 +151,11 @@ struct PageView {
     object["disagreement"] = optional(server.disagreement)
     object["reason"] = optional(server.reason)
     object["summary"] = .string(server.summary)
-    return .object(object)
+    return .object(object.object)
   }
 
   private func failoverRow(_ row: FailoverRow) -> TemplateValue {
-    var object = TemplateObject()
+    var object = ObjectBuilder()
     object["appliance"] = .string(row.appliance)
     object["groupName"] = .string(row.groupName)
     object["role"] = optional(row.role)
@@ -176,7 +176,7 @@ struct PageView {
     object["severity"] = badge(row.severity)
     object["summary"] = .string(row.summary)
     object["reason"] = optional(row.reason)
-    return .object(object)
+    return .object(object.object)
   }
 
   private func glossaryEntry(_ entry: TemplateValue) -> TemplateValue {
@@ -238,4 +238,17 @@ struct PageView {
     while result.hasSuffix("-") { result.removeLast() }
     return result
   }
+}
+
+/// Collects an object's keys in order and makes the `TemplateObject` once, instead of
+/// rebuilding it for every key (a page of 10,000 servers builds a lot of them).
+struct ObjectBuilder {
+  private var pairs: [(String, TemplateValue)] = []
+
+  subscript(key: String) -> TemplateValue {
+    get { pairs.last { $0.0 == key }?.1 ?? .null }
+    set { pairs.append((key, newValue)) }
+  }
+
+  var object: TemplateObject { TemplateObject(pairs) }
 }

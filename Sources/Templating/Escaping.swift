@@ -54,14 +54,41 @@ extension Escaping {
   }
 
   static func appendJSON(_ text: String, to buffer: inout [UInt8]) {
-    for scalar in text.unicodeScalars {
-      switch scalar.value {
-      case 0x3C: buffer.append(contentsOf: Array(#"\u003c"#.utf8))
-      case 0x3E: buffer.append(contentsOf: Array(#"\u003e"#.utf8))
-      case 0x26: buffer.append(contentsOf: Array(#"\u0026"#.utf8))
-      case 0x2028: buffer.append(contentsOf: Array(#"\u2028"#.utf8))
-      case 0x2029: buffer.append(contentsOf: Array(#"\u2029"#.utf8))
-      default: buffer.append(contentsOf: String(scalar).utf8)
+    var text = text
+    text.withUTF8 { bytes in
+      var runStart = 0
+      var position = 0
+      let count = bytes.count
+      while position < count {
+        let byte = bytes[position]
+        var replacement: StaticString?
+        var width = 1
+        switch byte {
+        case 0x3C: replacement = #"\u003c"#
+        case 0x3E: replacement = #"\u003e"#
+        case 0x26: replacement = #"\u0026"#
+        case 0xE2 where position + 2 < count && bytes[position + 1] == 0x80:
+          // U+2028 and U+2029 end a line in JavaScript, so they must not appear raw.
+          if bytes[position + 2] == 0xA8 { replacement = #"\u2028"# }
+          if bytes[position + 2] == 0xA9 { replacement = #"\u2029"# }
+          width = 3
+        default: break
+        }
+        guard let replacement else {
+          position += 1
+          continue
+        }
+        if position > runStart {
+          buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+        }
+        buffer.append(
+          contentsOf: UnsafeBufferPointer(
+            start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+        position += width
+        runStart = position
+      }
+      if count > runStart {
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
       }
     }
   }
