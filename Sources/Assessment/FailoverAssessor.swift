@@ -52,7 +52,8 @@ struct FailoverAssessor {
           ? "Healthy: both peers in normal."
           : "\(worstRow?.appliance ?? ""): \(worstRow?.summary ?? "")")
       return RelationshipAssessment(
-        id: Identifier.make(kind.rawValue, name), name: name, kind: kind, mode: "failover",
+        id: Identifier.make(prefix: "r", kind.rawValue, name), name: name, kind: kind,
+        mode: "failover",
         service: nil,
         site: sites[key], severity: severity, summary: summary, findings: findings, servers: [],
         failoverRows: groupRows)

@@ -38,7 +38,8 @@ struct KeaAssessor {
     let names = actives.isEmpty ? peers.map(\.name) : actives.map(\.name)
     let name = names.joined(separator: " & ")
     return RelationshipAssessment(
-      id: Identifier.make("kea", group.service ?? "", name), name: name, kind: .kea, mode: mode,
+      id: Identifier.make(prefix: "r", "kea", group.service ?? "", name), name: name, kind: .kea,
+      mode: mode,
       service: group.service,
       site: group.site ?? group.members.compactMap(\.observation.site).first,
       severity: severity,
@@ -236,22 +237,5 @@ struct KeaAssessor {
       return "\(server.name): \(server.summary)"
     }
     return "Healthy: \(mode ?? "HA") with every server in its normal state."
-  }
-}
-
-/// Ids that are valid XML names and stable between runs.
-enum Identifier {
-  static func make(_ parts: String...) -> String {
-    let text = parts.filter { !$0.isEmpty }.joined(separator: "-").lowercased()
-    var result = "r-"
-    for scalar in text.unicodeScalars {
-      if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
-        result.unicodeScalars.append(scalar)
-      } else if result.last != "-" {
-        result.append("-")
-      }
-    }
-    while result.hasSuffix("-") { result.removeLast() }
-    return result
   }
 }

@@ -227,16 +227,7 @@ struct PageView {
   }
 
   static func id(_ prefix: String, _ text: String) -> String {
-    var result = prefix + "-"
-    for scalar in text.lowercased().unicodeScalars {
-      if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
-        result.unicodeScalars.append(scalar)
-      } else if result.last != "-" {
-        result.append("-")
-      }
-    }
-    while result.hasSuffix("-") { result.removeLast() }
-    return result
+    Identifier.make(prefix: prefix, text)
   }
 }
 
