@@ -46,7 +46,10 @@ struct DemoCommand: AsyncParsableCommand {
     defer { try? FileManager.default.removeItem(at: workspace) }
     let inventoryPath: String
     do {
-      inventoryPath = try DemoInventory.write(simulator.endpoints, into: workspace)
+      let files =
+        scenario == nil
+        ? try FailoverFiles.write(into: workspace.appendingPathComponent("files"), now: Date()) : []
+      inventoryPath = try DemoInventory.write(simulator.endpoints, files: files, into: workspace)
     } catch {
       await simulator.stop()
       print("FAILOVER UNKNOWN - cannot write the demo inventory: \(error)")
@@ -67,7 +70,9 @@ struct DemoCommand: AsyncParsableCommand {
 
 /// Writes the inventory the demo runs from: one entry per simulated server, secrets in a file.
 enum DemoInventory {
-  static func write(_ endpoints: [Simulator.Endpoint], into folder: URL) throws -> String {
+  static func write(
+    _ endpoints: [Simulator.Endpoint], files: [FailoverFiles.Appliance], into folder: URL
+  ) throws -> String {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var yaml =
       "# Written by failover-report demo for its simulated appliances.\ndefaults: {timeout: 3, concurrency: 16}\nappliances:\n"
@@ -83,6 +88,10 @@ enum DemoInventory {
         else { throw CocoaError(.fileWriteUnknown) }
         yaml += "    username: \(credentials.username)\n    password-file: \(secret.path)\n"
       }
+    }
+    for file in files {
+      yaml +=
+        "  - name: \(file.name)\n    kind: \(file.kind)\n    \(file.key): \(file.path)\n    site: \(file.site)\n"
     }
     let path = folder.appendingPathComponent("inventory.yaml").path
     try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))

@@ -13,9 +13,9 @@ struct CommandLineTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let result = try TestSupport.run(["demo", "--output", folder.path])
     #expect(result.status == 2)
-    #expect(result.stdout.hasPrefix("FAILOVER CRITICAL - 3 of 7 relationships critical"))
+    #expect(result.stdout.hasPrefix("FAILOVER CRITICAL - 4 of 9 relationships critical"))
     #expect(
-      result.stdout.contains("| ok=3 warning=1 critical=3 unknown=0 appliances=15 unreachable=2"))
+      result.stdout.contains("| ok=4 warning=1 critical=4 unknown=0 appliances=19 unreachable=2"))
     #expect(result.stdout.split(separator: "\n").count == 1)
     let page = try TestSupport.read(folder.appendingPathComponent("index.html"))
     let sidecar = try String(
@@ -29,14 +29,14 @@ struct CommandLineTests {
     for server in [
       "dc1-kea-a", "dc1-kea-b", "dc2-kea-primary", "dc2-kea-standby", "dc2-kea-backup", "dc3-kea-a",
       "dc3-kea-b", "dc4-kea-a", "dc4-kea-b", "dc5-kea-a", "dc5-kea-b", "dc6-kea-a", "dc6-kea-b",
-      "dc7-kea-active", "dc7-kea-backup",
+      "dc7-kea-active", "dc7-kea-backup", "dc8-dhcpd-a", "dc8-dhcpd-b", "dc9-edge-1", "dc9-edge-2",
     ] {
       #expect(text.contains(">\(server)<"), "\(server) is missing")
     }
     for state in [
       "load-balancing", "hot-standby", "backup", "passive-backup", "partner-down",
       "communication-recovery",
-      "partner-in-maintenance", "in-maintenance", "terminated",
+      "partner-in-maintenance", "in-maintenance", "terminated", "recover-wait", "normal",
     ] {
       #expect(text.contains(">\(state)</a>"), "state \(state) is not shown")
     }
