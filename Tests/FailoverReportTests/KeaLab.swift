@@ -108,13 +108,12 @@ final class KeaLab {
     environment["KEA_PIDFILE_DIR"] = folder.path
     environment["KEA_LOCKFILE_DIR"] = folder.path
     process.environment = environment
-    let log =
-      FileHandle(forWritingAtPath: folder.appendingPathComponent("\(key).stdout").path)
-      ?? {
-        FileManager.default.createFile(
-          atPath: folder.appendingPathComponent("\(key).stdout").path, contents: nil)
-        return FileHandle(forWritingAtPath: folder.appendingPathComponent("\(key).stdout").path)
-      }()
+    // Each daemon's own output goes to a file in the lab folder, kept for reading on failure.
+    let logPath = folder.appendingPathComponent("\(key).stdout").path
+    if !FileManager.default.fileExists(atPath: logPath) {
+      try Data().write(to: URL(fileURLWithPath: logPath))
+    }
+    let log = FileHandle(forWritingAtPath: logPath)
     process.standardOutput = log
     process.standardError = log
     try process.run()
