@@ -6,7 +6,7 @@ import Yams
 public struct Inventory: Sendable, Equatable {
   /// Where the inventory was read from, for messages.
   public var file: String
-  /// SHA-256 of the file's bytes is computed by the caller; kept here as text for the snapshot.
+  /// In the order the file lists them; names are unique.
   public var appliances: [ApplianceEntry]
   public var defaults: Defaults
 

@@ -16,10 +16,14 @@ struct KeaCollector: Sendable {
 
   func collect() async -> ApplianceObservation {
     let started = settings.clock()
-    let url = entry.url ?? URL(fileURLWithPath: "/")
     var observation = ApplianceObservation(
-      name: entry.name, kind: .kea, site: entry.site, endpoint: Redaction.endpoint(url),
-      service: entry.service, askedAt: started, durationMilliseconds: 0)
+      name: entry.name, kind: .kea, site: entry.site,
+      endpoint: entry.url.map(Redaction.endpoint) ?? "", service: entry.service, askedAt: started,
+      durationMilliseconds: 0)
+    guard let url = entry.url else {
+      observation.failure = CollectionFailure(.configuration, "the inventory gives no url")
+      return observation
+    }
     var secrets: [String] = []
     var authorization: String?
     if let reference = entry.password {

@@ -115,7 +115,6 @@ private struct JSONValueParser {
 
   mutating func parseString() throws(JSONValueError) -> String {
     index += 1
-    var scalars = String.UnicodeScalarView()
     var runStart = index
     var utf8Run: [UInt8] = []
     while true {
@@ -164,8 +163,7 @@ private struct JSONValueParser {
       }
       runStart = index
     }
-    scalars.append(contentsOf: String(decoding: utf8Run, as: UTF8.self).unicodeScalars)
-    return String(scalars)
+    return String(decoding: utf8Run, as: UTF8.self)
   }
 
   mutating func parseHex4() throws(JSONValueError) -> UInt32 {
