@@ -12,25 +12,15 @@ struct KeaCaptureDecodingTests {
   static let captures = TestSupport.shared.appendingPathComponent("lab/kea/captures")
 
   static var statusFiles: [String] {
-    let enumerator = FileManager.default.enumerator(atPath: captures.path)
-    var files: [String] = []
-    while let path = enumerator?.nextObject() as? String {
-      if path.hasSuffix(".json"), path.contains("status-get"), !path.contains("/logs/") {
-        files.append(path)
-      }
+    TestSupport.files(in: captures) {
+      $0.hasSuffix(".json") && $0.contains("status-get") && !$0.contains("logs/")
     }
-    return files.sorted()
   }
 
   static var allAnswerFiles: [String] {
-    let enumerator = FileManager.default.enumerator(atPath: captures.path)
-    var files: [String] = []
-    while let path = enumerator?.nextObject() as? String {
-      if path.hasSuffix(".json"), !path.contains("logs/"), !path.contains("ha-part") {
-        files.append(path)
-      }
+    TestSupport.files(in: captures) {
+      $0.hasSuffix(".json") && !$0.contains("logs/") && !$0.contains("ha-part")
     }
-    return files.sorted()
   }
 
   @Test("every answer captured from Kea decodes to a result code", arguments: allAnswerFiles)

@@ -8,16 +8,10 @@ struct LeasesFileTests {
   static let captures = TestSupport.shared.appendingPathComponent("lab/dhcpd/captures")
 
   static var leaseFiles: [String] {
-    let enumerator = FileManager.default.enumerator(atPath: captures.path)
-    var files: [String] = []
-    while let path = enumerator?.nextObject() as? String {
-      if path.hasSuffix(".leases") || path.hasSuffix(".leases.before-restart")
-        || path.hasSuffix(".failover-stanzas.txt")
-      {
-        files.append(path)
-      }
+    TestSupport.files(in: captures) {
+      $0.hasSuffix(".leases") || $0.hasSuffix(".leases.before-restart")
+        || $0.hasSuffix(".failover-stanzas.txt")
     }
-    return files.sorted()
   }
 
   @Test("the captures are there when CI runs")

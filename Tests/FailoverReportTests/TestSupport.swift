@@ -71,4 +71,14 @@ enum TestSupport {
   }
 
   static func read(_ url: URL) throws -> [UInt8] { Array(try Data(contentsOf: url)) }
+
+  /// Relative paths of the files below `folder` that `include` accepts, sorted.
+  static func files(in folder: URL, where include: (String) -> Bool) -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: folder.path)
+    var files: [String] = []
+    while let path = enumerator?.nextObject() as? String {
+      if include(path) { files.append(path) }
+    }
+    return files.sorted()
+  }
 }
