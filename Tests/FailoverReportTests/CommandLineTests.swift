@@ -223,4 +223,24 @@ struct CommandLineTests {
     #expect(result.stdout.contains("$FR_TEST_UNSET_SECRET (NOT SET)"))
     #expect(result.status == 3)
   }
+
+  @Test("a run that finds the output folder locked by another run waits, then exits 3 untouched")
+  func lockedOutput() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("out")
+    #expect(
+      try TestSupport.run(["demo", "--scenario", "load-balancing", "--output", output.path]).status
+        == 0)
+    let published = try TestSupport.read(output.appendingPathComponent("index.html"))
+    let lock = try PublishLock(folder: output.path, timeout: 1)
+    let result = try TestSupport.run([
+      "demo", "--scenario", "partner-down", "--output", output.path, "--lock-timeout", "0.5",
+    ])
+    withExtendedLifetime(lock) {}
+    #expect(result.status == 3)
+    #expect(
+      result.stdout.hasPrefix("FAILOVER UNKNOWN - another failover-report run holds the lock"))
+    #expect(try TestSupport.read(output.appendingPathComponent("index.html")) == published)
+  }
 }
