@@ -38,10 +38,13 @@ let package = Package(
     ),
     .target(name: "Assessment", dependencies: ["Snapshot"]),
     .executableTarget(name: "EmbedAssetsTool"),
+    // The layout is fixed (Package.swift, Sources, Tests, Templates, Public), so the plugin
+    // lives under Sources/ too.
     .plugin(
       name: "EmbedAssets",
       capability: .buildTool(),
-      dependencies: ["EmbedAssetsTool"]
+      dependencies: ["EmbedAssetsTool"],
+      path: "Sources/EmbedAssetsPlugin"
     ),
     .target(
       name: "Report",
