@@ -7,6 +7,16 @@ import Validation
 /// The command line end to end, through the built binary.
 @Suite("failover-report command line")
 struct CommandLineTests {
+  /// Publishes the healthy demo page into `folder/out`; returns the folder and the page.
+  static func publishHealthyPage(in folder: URL) throws -> (URL, [UInt8]) {
+    let output = folder.appendingPathComponent("out")
+    let result = try TestSupport.run([
+      "demo", "--scenario", "load-balancing", "--output", output.path,
+    ])
+    #expect(result.status == 0)
+    return (output, try TestSupport.read(output.appendingPathComponent("index.html")))
+  }
+
   @Test("demo publishes a valid page with every scenario and exits 2")
   func demoPublishesEverything() throws {
     let folder = try TestSupport.temporaryFolder()
@@ -134,11 +144,7 @@ struct CommandLineTests {
   func rejectedPageKeepsThePrevious() throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let output = folder.appendingPathComponent("out")
-    #expect(
-      try TestSupport.run(["demo", "--scenario", "load-balancing", "--output", output.path]).status
-        == 0)
-    let published = try TestSupport.read(output.appendingPathComponent("index.html"))
+    let (output, published) = try Self.publishHealthyPage(in: folder)
     let sidecar = try TestSupport.read(output.appendingPathComponent("index.html.sha256"))
     // An operator's template that loads an image from the network.
     let templates = folder.appendingPathComponent("templates")
@@ -228,11 +234,7 @@ struct CommandLineTests {
   func lockedOutput() throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let output = folder.appendingPathComponent("out")
-    #expect(
-      try TestSupport.run(["demo", "--scenario", "load-balancing", "--output", output.path]).status
-        == 0)
-    let published = try TestSupport.read(output.appendingPathComponent("index.html"))
+    let (output, published) = try Self.publishHealthyPage(in: folder)
     let lock = try PublishLock(folder: output.path, timeout: 1)
     let result = try TestSupport.run([
       "demo", "--scenario", "partner-down", "--output", output.path, "--lock-timeout", "0.5",
