@@ -20,61 +20,48 @@ extension Escaping {
   }
 
   static func appendHTML(_ text: String, to buffer: inout [UInt8]) {
-    var text = text
-    text.withUTF8 { bytes in
-      // Copy runs of ordinary bytes in one go; only the five special bytes are replaced.
-      var runStart = 0
-      var position = 0
-      let count = bytes.count
-      while position < count {
-        let byte = bytes[position]
-        if byte > 0x3E
-          || (byte != 0x26 && byte != 0x3C && byte != 0x3E && byte != 0x22 && byte != 0x27)
-        {
-          position += 1
-          continue
-        }
-        if position > runStart {
-          buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
-        }
-        switch byte {
-        case 0x26: buffer.append(contentsOf: Self.ampersand)
-        case 0x3C: buffer.append(contentsOf: Self.lessThan)
-        case 0x3E: buffer.append(contentsOf: Self.greaterThan)
-        case 0x22: buffer.append(contentsOf: Self.quote)
-        default: buffer.append(contentsOf: Self.apostrophe)
-        }
-        position += 1
-        runStart = position
-      }
-      if count > runStart {
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+    appendReplacing(text, to: &buffer) { bytes, position in
+      switch bytes[position] {
+      case 0x26: return ("&amp;", 1)
+      case 0x3C: return ("&lt;", 1)
+      case 0x3E: return ("&gt;", 1)
+      case 0x22: return ("&quot;", 1)
+      case 0x27: return ("&#39;", 1)
+      default: return nil
       }
     }
   }
 
   static func appendJSON(_ text: String, to buffer: inout [UInt8]) {
+    appendReplacing(text, to: &buffer) { bytes, position in
+      switch bytes[position] {
+      case 0x3C: return (#"\u003c"#, 1)
+      case 0x3E: return (#"\u003e"#, 1)
+      case 0x26: return (#"\u0026"#, 1)
+      case 0xE2 where position + 2 < bytes.count && bytes[position + 1] == 0x80:
+        // U+2028 and U+2029 end a line in JavaScript, so they must not appear raw.
+        if bytes[position + 2] == 0xA8 { return (#"\u2028"#, 3) }
+        if bytes[position + 2] == 0xA9 { return (#"\u2029"#, 3) }
+        return nil
+      default: return nil
+      }
+    }
+  }
+
+  /// Copies `text` into `buffer`, runs of ordinary bytes in one go, putting `replacement`'s
+  /// text in place of the bytes it names (and how many it covers).
+  @inline(__always)
+  private static func appendReplacing(
+    _ text: String, to buffer: inout [UInt8],
+    replacement: (UnsafeBufferPointer<UInt8>, Int) -> (StaticString, Int)?
+  ) {
     var text = text
     text.withUTF8 { bytes in
       var runStart = 0
       var position = 0
       let count = bytes.count
       while position < count {
-        let byte = bytes[position]
-        var replacement: StaticString?
-        var width = 1
-        switch byte {
-        case 0x3C: replacement = #"\u003c"#
-        case 0x3E: replacement = #"\u003e"#
-        case 0x26: replacement = #"\u0026"#
-        case 0xE2 where position + 2 < count && bytes[position + 1] == 0x80:
-          // U+2028 and U+2029 end a line in JavaScript, so they must not appear raw.
-          if bytes[position + 2] == 0xA8 { replacement = #"\u2028"# }
-          if bytes[position + 2] == 0xA9 { replacement = #"\u2029"# }
-          width = 3
-        default: break
-        }
-        guard let replacement else {
+        guard let (escape, width) = replacement(bytes, position) else {
           position += 1
           continue
         }
@@ -82,8 +69,7 @@ extension Escaping {
           buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
         }
         buffer.append(
-          contentsOf: UnsafeBufferPointer(
-            start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+          contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
         position += width
         runStart = position
       }
@@ -92,12 +78,6 @@ extension Escaping {
       }
     }
   }
-
-  private static let ampersand = Array("&amp;".utf8)
-  private static let lessThan = Array("&lt;".utf8)
-  private static let greaterThan = Array("&gt;".utf8)
-  private static let quote = Array("&quot;".utf8)
-  private static let apostrophe = Array("&#39;".utf8)
 }
 
 /// Escapes text for HTML and XML, as templates do for `{{name}}`.
