@@ -1,3 +1,4 @@
+import Assessment
 import Foundation
 import Logging
 
@@ -30,11 +31,7 @@ struct StderrLogHandler: LogHandler {
     FileHandle.standardError.write(Data(line.utf8))
   }
 
-  static func timestamp() -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: Date())
-  }
+  static func timestamp() -> String { Timestamp.iso(Date()) }
 
   static func quoted(_ value: String) -> String {
     value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
