@@ -24,7 +24,6 @@ struct PageView {
             ("severity", badge(severity)), ("count", .number(Double(assessment.count(severity)))),
           ]))
       })
-    root["relationshipCount"] = .number(Double(assessment.relationships.count))
     root["applianceCount"] = .number(Double(assessment.applianceCount))
     root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
     root["fields"] = help.fields
@@ -81,7 +80,6 @@ struct PageView {
     var object = ObjectBuilder()
     object["id"] = .string(relationship.id)
     object["name"] = .string(relationship.name)
-    object["kind"] = .string(relationship.kind.rawValue)
     object["kindLabel"] = .string(Self.kindLabel(relationship.kind))
     object["mode"] = optional(relationship.mode)
     object["service"] = optional(relationship.service)
@@ -108,7 +106,6 @@ struct PageView {
     object["appliance"] = optional(server.appliance)
     object["applianceLabel"] = server.appliance == server.name ? .null : optional(server.appliance)
     object["role"] = optional(server.role)
-    object["endpoint"] = optional(server.endpoint)
     object["severity"] = badge(server.severity)
     object["state"] = optional(server.state)
     object["stateSeverity"] = badge(KeaHAState.severity(of: server.state))
