@@ -132,13 +132,3 @@ struct FailoverAssessor {
     return findings
   }
 }
-
-/// UTC ISO 8601 timestamps without fractions, as the page and the logs write them.
-public enum Timestamp {
-  public static func iso(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: date)
-  }
-}

@@ -1,6 +1,7 @@
 import Assessment
 import Foundation
 import Logging
+import Snapshot
 
 /// Logs to stderr as `2026-11-21T23:40:12Z level message key=value ...`, UTC, no colour, one
 /// line per entry, so cron mail and journald read it as it is.

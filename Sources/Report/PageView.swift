@@ -27,6 +27,7 @@ struct PageView {
     root["applianceCount"] = .number(Double(assessment.applianceCount))
     root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
     root["fields"] = help.fields
+    root["fieldList"] = .list(help.fieldList)
     root["sites"] = .list(sites())
     root["keaStates"] = .list(help.keaStates.map(glossaryEntry))
     root["failoverStates"] = .list(help.failoverStates.map(glossaryEntry))

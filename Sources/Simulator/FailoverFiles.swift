@@ -1,4 +1,5 @@
 import Foundation
+import Snapshot
 
 /// Failover-protocol appliances for the demo: an ISC dhcpd pair, as their leases files record
 /// the failover state, and an EdgeConnect group, as its "DHCP Failover State" table is exported.
@@ -46,8 +47,8 @@ public enum FailoverFiles {
       ])
     let export = """
       Appliance,Failover Group Name,My State,My State Time,Partner State,Partner State Time,MCLT
-      dc9-edge-1,LAN0,Normal,\(iso(recovered)),Normal,\(iso(recovered)),3600
-      dc9-edge-2,LAN0,Normal,\(iso(recovered)),Normal,\(iso(recovered)),3600
+      dc9-edge-1,LAN0,Normal,\(Timestamp.iso(recovered)),Normal,\(Timestamp.iso(recovered)),3600
+      dc9-edge-2,LAN0,Normal,\(Timestamp.iso(recovered)),Normal,\(Timestamp.iso(recovered)),3600
 
       """
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -111,9 +112,4 @@ public enum FailoverFiles {
     return "\(weekday) " + formatter.string(from: date)
   }
 
-  static func iso(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: date)
-  }
 }

@@ -71,10 +71,14 @@ struct SeedFieldsTests {
     _ = try TestSupport.run(["demo", "--output", folder.path])
     let page = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
     for field in fields {
-      // A label is a <summary> whose <details> holds a non-empty help paragraph.
-      let pattern = "<summary>" + field + "</summary><p>"
-      let range = page.range(of: pattern)
-      #expect(range != nil, "field \(field) has no label with help")
+      // A label links to its entry in the field guide, which holds a non-empty help text.
+      let label = try Regex("<a class=\"field\" href=\"#field-([A-Za-z0-9]+)\">\(field)</a>")
+      let match = page.firstMatch(of: label)
+      #expect(match != nil, "field \(field) has no label that links to its help")
+      guard let key = match?.output[1].substring else { continue }
+      let entry = "id=\"field-\(key)\"><dt>\(field)</dt><dd>"
+      let range = page.range(of: entry)
+      #expect(range != nil, "field \(field) has no entry in the field guide")
       if let range {
         let help = page[range.upperBound...].prefix { $0 != "<" }
         #expect(help.count > 40, "field \(field) has too short a help text")
