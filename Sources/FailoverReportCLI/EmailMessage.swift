@@ -2,35 +2,67 @@ import Assessment
 import Foundation
 import Report
 
-/// An RFC 5322 message with a text summary and the page as HTML, ready for `sendmail -t`.
+/// An RFC 5322 message ready for `sendmail -t`: a text summary and a short HTML report as
+/// alternatives, and the full status page attached, so the mail reads well in any client and
+/// the page travels with it as evidence.
 enum EmailMessage {
-  static func make(_ assessment: Assessment, page: [UInt8], assets: Assets) throws -> String {
-    let boundary = "failover-report-" + String(assessment.inventoryDigest.prefix(16))
+  /// The file name the page is attached under.
+  static let attachmentName = "failover-status.html"
+
+  static func make(
+    _ assessment: Assessment, html: [UInt8], page: [UInt8], to recipients: [String] = [],
+    from sender: String? = nil
+  ) -> String {
+    let digest = String(assessment.inventoryDigest.prefix(16))
+    let seconds = Int(assessment.assessedAt.timeIntervalSince1970)
+    let mixed = "failover-report-mixed-\(digest)-\(seconds)"
+    let alternative = "failover-report-alt-\(digest)-\(seconds)"
     let status = assessment.severity.rawValue.uppercased()
-    let date = rfc5322Date(assessment.assessedAt)
     var text = "DHCP failover status: \(status)\r\n\r\n"
     let lines = TextSummary.lines(assessment)
     text +=
       lines.isEmpty
       ? "All \(assessment.relationships.count) relationships are healthy.\r\n"
       : lines.joined(separator: "\r\n") + "\r\n"
+    text +=
+      "\r\nThe full status page is attached (\(attachmentName)); it opens in any browser without a network connection.\r\n"
     var message = ""
+    if let sender { message += "From: \(sender)\r\n" }
+    if !recipients.isEmpty { message += "To: \(recipients.joined(separator: ", "))\r\n" }
     message +=
       "Subject: [\(status)] DHCP failover: \(assessment.count(assessment.severity)) of \(assessment.relationships.count) relationships \(assessment.severity.rawValue)\r\n"
-    message += "Date: \(date)\r\n"
+    message += "Date: \(rfc5322Date(assessment.assessedAt))\r\n"
     message +=
-      "Message-ID: <\(String(assessment.inventoryDigest.prefix(24))).\(Int(assessment.assessedAt.timeIntervalSince1970))@failover-report.invalid>\r\n"
+      "Message-ID: <\(String(assessment.inventoryDigest.prefix(24))).\(seconds)@failover-report.invalid>\r\n"
     message += "MIME-Version: 1.0\r\n"
     message += "Auto-Submitted: auto-generated\r\n"
-    message += "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
+    message += "Content-Type: multipart/mixed; boundary=\"\(mixed)\"\r\n\r\n"
     message +=
-      "--\(boundary)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-    message += wrapped(Data(text.utf8).base64EncodedString())
-    message +=
-      "--\(boundary)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-    message += wrapped(Data(page).base64EncodedString())
-    message += "--\(boundary)--\r\n"
+      "--\(mixed)\r\nContent-Type: multipart/alternative; boundary=\"\(alternative)\"\r\n\r\n"
+    message += part(alternative, type: "text/plain; charset=utf-8", Array(text.utf8))
+    message += part(alternative, type: "text/html; charset=utf-8", html)
+    message += "--\(alternative)--\r\n\r\n"
+    message += part(
+      mixed, type: "text/html; charset=utf-8; name=\"\(attachmentName)\"", page,
+      disposition: "attachment; filename=\"\(attachmentName)\"")
+    message += "--\(mixed)--\r\n"
     return message
+  }
+
+  /// `name@domain` with nothing that could add a header or a second recipient by accident.
+  static func isPlainAddress(_ address: String) -> Bool {
+    let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+    let forbidden = CharacterSet(charactersIn: " \t\r\n,;<>()\"\\[]:")
+    return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+      && address.rangeOfCharacter(from: forbidden) == nil && address.allSatisfy(\.isASCII)
+  }
+
+  private static func part(
+    _ boundary: String, type: String, _ bytes: [UInt8], disposition: String? = nil
+  ) -> String {
+    var text = "--\(boundary)\r\nContent-Type: \(type)\r\nContent-Transfer-Encoding: base64\r\n"
+    if let disposition { text += "Content-Disposition: \(disposition)\r\n" }
+    return text + "\r\n" + wrapped(Data(bytes).base64EncodedString())
   }
 
   private static func wrapped(_ base64: String) -> String {

@@ -16,6 +16,25 @@ struct OutputOptions: ParsableArguments {
   var email: String?
 
   @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Send the email to ADDR through the local sendmail (repeat for more recipients).",
+      valueName: "ADDR"))
+  var mailTo: [String] = []
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The email's From address (default: sendmail's own).", valueName: "ADDR"))
+  var mailFrom: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The sendmail program (default: the first of /usr/sbin/sendmail, /usr/lib/sendmail, or sendmail on PATH).",
+      valueName: "PATH"))
+  var sendmail: String?
+
+  @Option(
     name: .long, help: ArgumentHelp("Write a node_exporter textfile to FILE.", valueName: "FILE"))
   var metrics: String?
 
@@ -59,6 +78,12 @@ struct OutputOptions: ParsableArguments {
     }
     if !(deadline > 0 && deadline <= 86400) {
       throw ValidationError("--deadline must be between 0 and 86400 seconds")
+    }
+    for address in mailTo + [mailFrom].compactMap({ $0 })
+    where !EmailMessage.isPlainAddress(address) {
+      throw ValidationError(
+        "'\(address)' is not a plain email address (name@domain, without spaces, commas or angle brackets)"
+      )
     }
     if let concurrency, !(1...4096).contains(concurrency) {
       throw ValidationError("--concurrency must be from 1 to 4096")

@@ -110,7 +110,8 @@ struct ReportJob {
       return fail("\(error)")
     }
     defer { withExtendedLifetime(lock) {} }
-    let problems = PageValidator(schema: assets.templates["schema.rng"]).validate(page)
+    let validator = PageValidator(schema: assets.templates["schema.rng"])
+    let problems = validator.validate(page)
     if !problems.isEmpty {
       for problem in problems.prefix(20) {
         logger.error(
@@ -122,6 +123,29 @@ struct ReportJob {
         "the page failed validation (\(problems.count) problems); the published page was kept and the new one written to \(output)/index.html.rejected"
       )
     }
+    var emailMessage: String?
+    if options.email != nil || !options.mailTo.isEmpty {
+      // The email's HTML passes the same gate as the page, before anything is published.
+      let html: [UInt8]
+      do {
+        html = try renderer.renderEmail(assessment, attachmentName: EmailMessage.attachmentName)
+      } catch {
+        return fail("cannot render the email: \(error)")
+      }
+      let emailProblems = validator.validate(html, name: "email.html")
+      if !emailProblems.isEmpty {
+        for problem in emailProblems.prefix(20) {
+          logger.error(
+            "the email failed validation: email.html:\(problem.line):\(problem.column): \(problem.message)"
+          )
+        }
+        return fail(
+          "the email's HTML failed validation (\(emailProblems.count) problems); nothing was published or sent"
+        )
+      }
+      emailMessage = EmailMessage.make(
+        assessment, html: html, page: page, to: options.mailTo, from: options.mailFrom)
+    }
     do {
       try publisher.publish(page: page, snapshot: snapshotBytes)
       if let json = options.json { try AtomicFile.write(snapshotBytes, to: json) }
@@ -129,9 +153,8 @@ struct ReportJob {
         try AtomicFile.write(
           Array(MetricsText.make(assessment, snapshot: snapshot).utf8), to: metrics)
       }
-      if let email = options.email {
-        let message = try EmailMessage.make(assessment, page: page, assets: assets)
-        try AtomicFile.write(Array(message.utf8), to: email)
+      if let email = options.email, let emailMessage {
+        try AtomicFile.write(Array(emailMessage.utf8), to: email)
       }
       if let archive = options.archive {
         try Archive(folder: archive).store(
@@ -139,6 +162,14 @@ struct ReportJob {
       }
     } catch {
       return fail("cannot publish: \(error)")
+    }
+    if !options.mailTo.isEmpty, let emailMessage {
+      do {
+        try Sendmail.locate(options.sendmail).send(emailMessage)
+        logger.info("email sent", metadata: ["to": "\(options.mailTo.joined(separator: ","))"])
+      } catch {
+        return fail("the page was published, but \(error)")
+      }
     }
     let status = ExitStatus(assessment)
     print(StatusLine.make(assessment, status: status, durationSeconds: durationSeconds))

@@ -30,13 +30,24 @@ public struct PageRenderer: Sendable {
     return try library.render("page", .object(root))
   }
 
+  /// The email's HTML part: verdict, counts and one row per relationship, styled for mail
+  /// clients, with no script. `attachmentName` is the file name the full page travels under.
+  public func renderEmail(_ assessment: Assessment, attachmentName: String) throws -> [UInt8] {
+    var root = PageView(assessment: assessment, help: help).emailValue()
+    root["css"] = .string(try assets.text(public: "email.css"))
+    root["csp"] = .string(Self.contentSecurityPolicy(scripts: []))
+    root["attachmentName"] = .string(attachmentName)
+    return try library.render("email", .object(root))
+  }
+
   /// A policy that forbids every network load; inline styles are allowed (they cannot load
   /// anything under `default-src 'none'`) and scripts only by their SHA-256.
   public static func contentSecurityPolicy(scripts: [String]) -> String {
     let hashes = scripts.map {
       "'sha256-" + Data(SHA256.hash(data: Data($0.utf8))).base64EncodedString() + "'"
     }
+    let scriptSource = hashes.isEmpty ? "'none'" : hashes.joined(separator: " ")
     return
-      "default-src 'none'; style-src 'unsafe-inline'; script-src \(hashes.joined(separator: " ")); img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
+      "default-src 'none'; style-src 'unsafe-inline'; script-src \(scriptSource); img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
   }
 }

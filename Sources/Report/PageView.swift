@@ -17,13 +17,7 @@ struct PageView {
     root["collectionSeconds"] = .string(
       String(format: "%.2f", Double(assessment.collectionMilliseconds) / 1000))
     root["verdict"] = verdict()
-    root["counts"] = .list(
-      [Severity.critical, .warning, .unknown, .ok].map { severity in
-        .object(
-          TemplateObject([
-            ("severity", badge(severity)), ("count", .number(Double(assessment.count(severity)))),
-          ]))
-      })
+    root["counts"] = counts()
     root["applianceCount"] = .number(Double(assessment.applianceCount))
     root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
     root["fields"] = help.fields
@@ -32,6 +26,57 @@ struct PageView {
     root["keaStates"] = .list(help.keaStates.map(glossaryEntry))
     root["failoverStates"] = .list(help.failoverStates.map(glossaryEntry))
     return root.object
+  }
+
+  /// What the email shows: the verdict, the counts, and one line per relationship, worst
+  /// first (the full page travels with it as an attachment).
+  func emailValue() -> TemplateObject {
+    var root = ObjectBuilder()
+    root["generator"] = .string(assessment.generator)
+    root["snapshotTime"] = time(assessment.assessedAt)
+    root["inventoryDigest"] = .string(assessment.inventoryDigest)
+    root["verdict"] = verdict()
+    root["counts"] = counts()
+    root["applianceCount"] = .number(Double(assessment.applianceCount))
+    root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
+    root["relationships"] = .list(
+      assessment.relationships.map { relationship in
+        let states =
+          relationship.kind == .kea
+          ? relationship.servers.map { "\($0.name): \($0.state ?? "unknown")" }
+          : relationship.failoverRows.map {
+            "\($0.appliance): \($0.myState ?? "unknown") / partner \($0.partnerState ?? "unknown")"
+          }
+        return .object(
+          TemplateObject([
+            ("name", .string(relationship.name)), ("site", optional(relationship.site)),
+            ("severity", badge(relationship.severity)), ("summary", .string(relationship.summary)),
+            ("states", .list(states.map(TemplateValue.string))),
+            (
+              "findings",
+              .list(
+                // A finding that only repeats the summary would say the same thing twice.
+                relationship.findings.filter { $0.message != relationship.summary }.map {
+                  finding in
+                  .object(
+                    TemplateObject([
+                      ("severity", badge(finding.severity)), ("message", .string(finding.message)),
+                    ]))
+                })
+            ),
+          ]))
+      })
+    return root.object
+  }
+
+  private func counts() -> TemplateValue {
+    .list(
+      [Severity.critical, .warning, .unknown, .ok].map { severity in
+        .object(
+          TemplateObject([
+            ("severity", badge(severity)), ("count", .number(Double(assessment.count(severity)))),
+          ]))
+      })
   }
 
   private func verdict() -> TemplateValue {

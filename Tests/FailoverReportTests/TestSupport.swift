@@ -45,8 +45,32 @@ enum TestSupport {
 
   /// Runs the binary to completion with `arguments`.
   static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    try execute(binary, arguments, environment: environment)
+  }
+
+  /// The first of `names` found on PATH (or given as an absolute path) that can run.
+  static func program(_ names: String...) -> URL? {
+    let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(
+      separator: ":")
+    for name in names {
+      if name.hasPrefix("/") {
+        if FileManager.default.isExecutableFile(atPath: name) { return URL(fileURLWithPath: name) }
+        continue
+      }
+      for folder in folders where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)")
+      {
+        return URL(fileURLWithPath: "\(folder)/\(name)")
+      }
+    }
+    return nil
+  }
+
+  /// Runs any program to completion and collects what it printed.
+  static func execute(
+    _ executable: URL, _ arguments: [String], environment: [String: String]? = nil
+  ) throws -> Result {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = executable
     process.arguments = arguments
     if let environment { process.environment = environment }
     let out = Pipe()

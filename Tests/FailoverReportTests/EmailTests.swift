@@ -1,0 +1,159 @@
+import Foundation
+import Report
+import Testing
+import Validation
+
+@Suite("Email snapshot")
+struct EmailTests {
+  /// One MIME entity: its headers (names in lower case) and its body, decoded.
+  struct Part {
+    var headers: [String: String]
+    var body: String
+
+    var contentType: String { headers["content-type"] ?? "" }
+
+    /// The parts of a multipart entity, split at its boundary.
+    var parts: [Part] {
+      guard let range = contentType.range(of: "boundary=\"") else { return [] }
+      let boundary = contentType[range.upperBound...].prefix { $0 != "\"" }
+      let pieces = body.components(separatedBy: "--\(boundary)")
+      return pieces.dropFirst().filter { !$0.hasPrefix("--") }.map {
+        Part(entity: String($0.drop { $0 == "\r" || $0 == "\n" }))
+      }
+    }
+
+    init(entity: String) {
+      let split = entity.range(of: "\r\n\r\n")
+      let head = split.map { String(entity[..<$0.lowerBound]) } ?? entity
+      var headers: [String: String] = [:]
+      for line in head.components(separatedBy: "\r\n") {
+        guard let colon = line.firstIndex(of: ":") else { continue }
+        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...]
+          .trimmingCharacters(in: .whitespaces)
+      }
+      self.headers = headers
+      let raw = split.map { String(entity[$0.upperBound...]) } ?? ""
+      if headers["content-transfer-encoding"] == "base64" {
+        let joined = raw.components(separatedBy: "\r\n").joined()
+        body = Data(base64Encoded: joined).map { String(decoding: $0, as: UTF8.self) } ?? ""
+      } else {
+        body = raw
+      }
+    }
+  }
+
+  private func demoEmail(_ extra: [String] = []) throws -> (Part, TestSupport.Result, URL) {
+    let folder = try TestSupport.temporaryFolder()
+    let file = folder.appendingPathComponent("status.eml")
+    let result = try TestSupport.run(
+      ["demo", "--output", folder.appendingPathComponent("www").path, "--email", file.path]
+        + extra)
+    let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    return (Part(entity: text), result, folder)
+  }
+
+  @Test(
+    "the message has the headers sendmail -t needs, a text and an HTML alternative, and the page attached"
+  )
+  func structure() throws {
+    let (message, result, folder) = try demoEmail()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(result.status == 2)
+    #expect(message.headers["subject"] == "[CRITICAL] DHCP failover: 4 of 9 relationships critical")
+    #expect(message.headers["mime-version"] == "1.0")
+    #expect(message.headers["auto-submitted"] == "auto-generated")
+    #expect(message.headers["message-id"]?.hasSuffix("@failover-report.invalid>") == true)
+    #expect(message.headers["date"]?.hasSuffix("+0000") == true)
+    #expect(message.contentType.hasPrefix("multipart/mixed"))
+    let parts = message.parts
+    #expect(parts.count == 2)
+    let alternatives = parts.first?.parts ?? []
+    #expect(alternatives.map { $0.contentType.prefix(10) } == ["text/plain", "text/html;"])
+    let text = alternatives.first?.body ?? ""
+    // Worst first, one line per relationship that is not ok.
+    let lines = text.components(separatedBy: "\r\n").filter {
+      $0.hasPrefix("CRITICAL:") || $0.hasPrefix("WARNING:")
+    }
+    #expect(lines.count == 5)
+    #expect(lines.last?.hasPrefix("WARNING:") == true)
+    let attachment = parts.last
+    #expect(
+      attachment?.headers["content-disposition"] == "attachment; filename=\"failover-status.html\"")
+    let published = try String(
+      contentsOf: folder.appendingPathComponent("www/index.html"), encoding: .utf8)
+    #expect(attachment?.body == published)
+  }
+
+  @Test("the email's HTML passes the publish gate and names every relationship")
+  func htmlPassesTheGate() throws {
+    let (message, _, folder) = try demoEmail()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let html = message.parts.first?.parts.last?.body ?? ""
+    let problems = PageValidator(schema: Assets.embedded.templates["schema.rng"]).validate(
+      Array(html.utf8), name: "email.html")
+    #expect(problems.isEmpty, "\(problems)")
+    #expect(html.contains("script-src 'none'") || html.contains("script-src &#39;none&#39;"))
+    #expect(!html.contains("<script"))
+    for name in ["dc3-kea-a &amp; dc3-kea-b", "dc8-failover", "LAN0", "dc7-kea-active"] {
+      #expect(html.contains(name), "\(name) is missing from the email")
+    }
+  }
+
+  @Test("--mail-to pipes the message to sendmail -t -oi with a To header")
+  func mailTo() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // A stand-in for the MTA that records how it was called and what it was given.
+    let sendmail = folder.appendingPathComponent("sendmail")
+    try """
+    #!/bin/sh
+    printf '%s\\n' "$@" > "\(folder.path)/arguments"
+    cat > "\(folder.path)/message"
+    """.write(to: sendmail, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: sendmail.path)
+    let result = try TestSupport.run([
+      "demo", "--output", folder.appendingPathComponent("www").path, "--mail-to",
+      "noc@example.net", "--mail-to", "dhcp@example.net", "--mail-from", "reports@example.net",
+      "--sendmail", sendmail.path,
+    ])
+    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    let arguments = try String(
+      contentsOf: folder.appendingPathComponent("arguments"), encoding: .utf8)
+    #expect(arguments == "-t\n-oi\n")
+    let message = Part(
+      entity: try String(contentsOf: folder.appendingPathComponent("message"), encoding: .utf8))
+    #expect(message.headers["to"] == "noc@example.net, dhcp@example.net")
+    #expect(message.headers["from"] == "reports@example.net")
+    #expect(message.parts.count == 2)
+  }
+
+  @Test(
+    "without a sendmail the page is still published and the run says clearly why no mail went out")
+  func noSendmail() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let missing = folder.appendingPathComponent("no-such-sendmail").path
+    let result = try TestSupport.run([
+      "demo", "--output", folder.appendingPathComponent("www").path, "--mail-to", "noc@example.net",
+      "--sendmail", missing,
+    ])
+    #expect(result.status == 3)
+    #expect(result.stdout.hasPrefix("FAILOVER UNKNOWN - the page was published, but --sendmail"))
+    #expect(result.stdout.contains("the email was not sent"))
+    #expect(
+      FileManager.default.fileExists(atPath: folder.appendingPathComponent("www/index.html").path))
+  }
+
+  @Test(
+    "an address that could smuggle a header is refused before anything runs",
+    arguments: [
+      "noc@example.net\r\nBcc: all@example.net", "Ops <noc@example.net>", "a@b.net,c@d.net", "noc",
+    ])
+  func refusesOddAddresses(address: String) throws {
+    let result = try TestSupport.run([
+      "demo", "--output", "/nonexistent/never", "--mail-to", address,
+    ])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("is not a plain email address"))
+  }
+}
