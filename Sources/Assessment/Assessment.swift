@@ -17,6 +17,10 @@ public struct Assessment: Sendable, Equatable {
   public var failedApplianceCount: Int
   /// Set when no appliance answered at all: the run could not do its work.
   public var nothingReachable: Bool
+  /// When the run before this one took its snapshot; nil without an archive.
+  public var previousRunAt: Date? = nil
+  /// Relationships whose severity or states differ from the previous run, worst first.
+  public var changes: [RelationshipChange] = []
 
   /// How many relationships have each severity.
   public func count(_ severity: Severity) -> Int {
@@ -44,6 +48,8 @@ public struct RelationshipAssessment: Sendable, Equatable, Identifiable {
   public var servers: [ServerAssessment]
   /// dhcpd and EdgeConnect: the "DHCP Failover State" rows.
   public var failoverRows: [FailoverRow]
+  /// What earlier runs saw of this relationship, oldest first (empty without an archive).
+  public var history: [RelationshipRecord] = []
 }
 
 /// Something found by comparing the servers of a relationship.

@@ -19,12 +19,39 @@ public enum Assessor {
       seen[id] = count + 1
       if count > 0 { relationships[index].id = "\(id)-\(count + 1)" }
     }
+    let previousRunAt = history.runs.last { $0 < now }
+    var changes: [RelationshipChange] = []
+    for index in relationships.indices {
+      let relationship = relationships[index]
+      let past = (history.records[relationship.id] ?? []).filter { $0.at < now }
+      relationships[index].history = past
+      guard let previousRunAt else { continue }
+      let before = past.last.flatMap { $0.at == previousRunAt ? $0 : nil }
+      let after = RelationshipRecord(relationship, at: now)
+      if before?.severity != after.severity || before?.states != after.states {
+        changes.append(
+          RelationshipChange(
+            name: relationship.name, id: relationship.id, before: before, after: after))
+      }
+    }
+    if let previousRunAt {
+      let current = Set(relationships.map(\.id))
+      for (id, records) in history.records.sorted(by: { $0.key < $1.key })
+      where !current.contains(id) {
+        guard let last = records.last(where: { $0.at == previousRunAt }) else { continue }
+        changes.append(
+          RelationshipChange(name: last.name, id: nil, before: last, after: nil))
+      }
+    }
     let failed = snapshot.appliances.filter { $0.failure != nil }.count
-    return Assessment(
+    var assessment = Assessment(
       assessedAt: now, generator: snapshot.generator, inventoryDigest: snapshot.inventoryDigest,
       collectionMilliseconds: snapshot.durationMilliseconds,
       severity: Severity.worst(relationships.map(\.severity)), relationships: relationships,
       applianceCount: snapshot.appliances.count, failedApplianceCount: failed,
       nothingReachable: !snapshot.appliances.isEmpty && failed == snapshot.appliances.count)
+    assessment.previousRunAt = previousRunAt
+    assessment.changes = changes
+    return assessment
   }
 }

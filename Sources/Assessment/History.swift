@@ -1,13 +1,23 @@
 import Foundation
 import Snapshot
 
-/// What earlier runs saw, rebuilt from archived snapshots: when each server last failed over.
+/// What earlier runs saw, rebuilt from archived snapshots: when each server last failed over,
+/// and each relationship's severity and states run by run.
 public struct History: Sendable, Equatable {
   /// For each server name, the last time its partner took over from it.
   public var lastFailovers: [String: Date]
+  /// For each relationship id, what each run saw of it, oldest first.
+  public var records: [String: [RelationshipRecord]]
+  /// When each run took its snapshot, oldest first.
+  public var runs: [Date]
 
-  public init(lastFailovers: [String: Date] = [:]) {
+  public init(
+    lastFailovers: [String: Date] = [:], records: [String: [RelationshipRecord]] = [:],
+    runs: [Date] = []
+  ) {
     self.lastFailovers = lastFailovers
+    self.records = records
+    self.runs = runs
   }
 
   /// No history: every "last failover" is unknown.
@@ -23,7 +33,13 @@ public struct History: Sendable, Equatable {
     var previouslyDown: Set<String> = []
     for snapshot in snapshots.sorted(by: { $0.collectedAt < $1.collectedAt }) {
       var down: Set<String> = []
-      for relationship in Assessor.assess(snapshot).relationships where relationship.kind == .kea {
+      let relationships = Assessor.assess(snapshot).relationships
+      history.runs.append(snapshot.collectedAt)
+      for relationship in relationships {
+        history.records[relationship.id, default: []].append(
+          RelationshipRecord(relationship, at: snapshot.collectedAt))
+      }
+      for relationship in relationships where relationship.kind == .kea {
         let actives = relationship.servers.filter { $0.role != "backup" }
         for server in actives where server.stateSource == "own" && server.state == "partner-down" {
           down.insert(server.name)

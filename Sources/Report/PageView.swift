@@ -23,6 +23,7 @@ struct PageView {
     root["fields"] = help.fields
     root["fieldList"] = .list(help.fieldList)
     root["sites"] = .list(sites())
+    root["changes"] = changes()
     root["keaStates"] = .list(help.keaStates.map(glossaryEntry))
     root["failoverStates"] = .list(help.failoverStates.map(glossaryEntry))
     return root.object
@@ -141,9 +142,84 @@ struct PageView {
       })
     object["hasFindings"] = .bool(!relationship.findings.isEmpty)
     object["isKea"] = .bool(relationship.kind == .kea)
+    object["timeline"] = timeline(relationship)
     object["servers"] = .list(relationship.servers.map(server))
     object["failoverRows"] = .list(relationship.failoverRows.map(failoverRow))
     return .object(object.object)
+  }
+
+  /// "What changed since the last run", or null without an archive.
+  private func changes() -> TemplateValue {
+    guard let previous = assessment.previousRunAt else { return .null }
+    let entries: [TemplateValue] = assessment.changes.map { change in
+      var text: String
+      switch (change.before, change.after) {
+      case (let before?, let after?):
+        text =
+          before.severity == after.severity
+          ? after.severity.rawValue.uppercased()
+          : "\(before.severity.rawValue.uppercased()) → \(after.severity.rawValue.uppercased())"
+        if before.states != after.states { text += " · \(before.states) → \(after.states)" }
+      case (nil, let after?):
+        text = "new since the last run · \(after.severity.rawValue.uppercased()) · \(after.states)"
+      case (let before?, nil):
+        text =
+          "no longer reported (was \(before.severity.rawValue.uppercased()) · \(before.states))"
+      case (nil, nil):
+        text = ""
+      }
+      let severity = change.after?.severity ?? change.before?.severity ?? .unknown
+      return .object(
+        TemplateObject([
+          ("name", .string(change.name)), ("link", optional(change.id)),
+          ("severity", badge(severity)), ("text", .string(text)),
+        ]))
+    }
+    return .object(
+      TemplateObject([
+        ("previousRun", time(previous)), ("entries", .list(entries)),
+        ("nothingChanged", .bool(entries.isEmpty)),
+      ]))
+  }
+
+  /// The last 24 hours as 48 half-hour slots, and the share of time in each severity over
+  /// 24 hours, 7 days and 30 days; null when no earlier run saw the relationship.
+  private func timeline(_ relationship: RelationshipAssessment) -> TemplateValue {
+    guard !relationship.history.isEmpty else { return .null }
+    let timeline = SeverityTimeline(
+      records: relationship.history + [
+        RelationshipRecord(
+          name: relationship.name, at: assessment.assessedAt, severity: relationship.severity,
+          states: "")
+      ], now: assessment.assessedAt)
+    let segments: [TemplateValue] = timeline.segments(inLast: 86_400, slots: 48).map { segment in
+      .object(
+        TemplateObject([
+          ("severity", .string(segment.severity?.rawValue ?? "none")),
+          ("slots", .number(Double(segment.slots))),
+        ]))
+    }
+    let windows: [(String, TimeInterval)] = [
+      ("24 h", 86_400), ("7 d", 604_800), ("30 d", 2_592_000),
+    ]
+    let shares: [TemplateValue] = windows.map { label, window in
+      let (bySeverity, covered) = timeline.time(inLast: window)
+      let parts =
+        covered <= 0
+        ? ["no data"]
+        : Severity.allCases.sorted(by: >).compactMap { severity -> String? in
+          guard let seconds = bySeverity[severity], seconds > 0 else { return nil }
+          let percent = seconds / covered * 100
+          let shown = percent < 1 ? "<1" : String(Int(percent.rounded()))
+          return "\(shown) % \(severity.rawValue)"
+        }
+      return .object(
+        TemplateObject([
+          ("window", .string(label)), ("text", .string(parts.joined(separator: ", "))),
+        ])
+      )
+    }
+    return .object(TemplateObject([("segments", .list(segments)), ("shares", .list(shares))]))
   }
 
   private func server(_ server: ServerAssessment) -> TemplateValue {
