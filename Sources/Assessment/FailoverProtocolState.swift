@@ -1,3 +1,5 @@
+import Snapshot
+
 /// A state of the DHCP failover protocol, as ISC dhcpd and EdgeConnect report it.
 public struct FailoverProtocolState: Sendable, Equatable {
   /// The name dhcpd writes (`communications-interrupted`, `recover-wait`, ...).
@@ -6,23 +8,21 @@ public struct FailoverProtocolState: Sendable, Equatable {
   public var omapiNumber: Int
   public var severity: Severity
 
-  /// Every state dhcpd 4.4 knows, with its OMAPI number. (ISC 3.0-era documents list another,
-  /// wrong order.)
-  public static let all: [FailoverProtocolState] = [
-    .init(name: "unknown-state", omapiNumber: 0, severity: .unknown),
-    .init(name: "startup", omapiNumber: 1, severity: .warning),
-    .init(name: "normal", omapiNumber: 2, severity: .ok),
-    .init(name: "communications-interrupted", omapiNumber: 3, severity: .warning),
-    .init(name: "partner-down", omapiNumber: 4, severity: .critical),
-    .init(name: "potential-conflict", omapiNumber: 5, severity: .critical),
-    .init(name: "recover", omapiNumber: 6, severity: .warning),
-    .init(name: "paused", omapiNumber: 7, severity: .warning),
-    .init(name: "shutdown", omapiNumber: 8, severity: .warning),
-    .init(name: "recover-done", omapiNumber: 9, severity: .warning),
-    .init(name: "resolution-interrupted", omapiNumber: 10, severity: .critical),
-    .init(name: "conflict-done", omapiNumber: 11, severity: .warning),
-    .init(name: "recover-wait", omapiNumber: 254, severity: .warning),
-  ]
+  /// Every state dhcpd 4.4 knows, with its OMAPI number.
+  public static let all: [FailoverProtocolState] = FailoverStateNumbers.all.map { number, name in
+    FailoverProtocolState(name: name, omapiNumber: number, severity: severity(of: name))
+  }
+
+  /// normal is healthy; a partner-down server serves alone and the conflict states risk
+  /// duplicate leases; every other state is a transition or an interruption to watch.
+  private static func severity(of name: String) -> Severity {
+    switch name {
+    case "normal": return .ok
+    case "partner-down", "potential-conflict", "resolution-interrupted": return .critical
+    case "unknown-state": return .unknown
+    default: return .warning
+    }
+  }
 
   /// The state called `name`, accepting EdgeConnect's capitalised spellings and `unknown`.
   public static func named(_ name: String?) -> FailoverProtocolState? {

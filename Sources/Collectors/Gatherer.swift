@@ -73,6 +73,8 @@ public struct Gatherer: Sendable {
         client: client, entry: entry, settings: perEntry, environment: environment,
         deadline: deadline
       ).collect()
+    case .dhcpd where entry.omapi != nil:
+      return await OMAPICollector(entry: entry, settings: perEntry, deadline: deadline).collect()
     case .dhcpd:
       return LeasesFileCollector(entry: entry, settings: perEntry).collect()
     case .edgeconnect:

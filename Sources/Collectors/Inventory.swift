@@ -43,11 +43,17 @@ public struct ApplianceEntry: Sendable, Equatable {
   /// A CA bundle for HTTPS.
   public var caFile: String?
   public var certFile: String?
+  /// Kea: the TLS client key. dhcpd: the OMAPI key, in dhcpd's `key NAME { … };` syntax.
   public var keyFile: String?
   /// Seconds; overrides the inventory default.
   public var timeout: Double?
   /// dhcpd: the leases file.
   public var leases: String?
+  /// dhcpd: OMAPI's `HOST:PORT`, for the live state.
+  public var omapi: String?
+  /// dhcpd: the failover peer's name (OMAPI opens the state by it; a leases file may hold
+  /// several peers, and then only this one is shown).
+  public var peer: String?
   /// EdgeConnect: an exported "DHCP Failover State" table (CSV).
   public var export: String?
 

@@ -47,7 +47,7 @@ struct InventoryParser {
   static let defaultKeys = ["timeout", "concurrency", "max-response-bytes"]
   static let applianceKeys = [
     "name", "kind", "site", "url", "service", "username", "password-env", "password-file",
-    "ca-file", "cert-file", "key-file", "timeout", "leases", "export", "omapi",
+    "ca-file", "cert-file", "key-file", "timeout", "leases", "export", "omapi", "peer",
   ]
 
   func inventory(from root: Node) throws(InventoryError) -> Inventory {
@@ -146,19 +146,31 @@ struct InventoryParser {
       }
       entry.url = url
     }
-    if let omapi = map["omapi"] {
-      throw error(
-        at: omapi, path: path + ".omapi", "OMAPI is not supported by this version yet; use 'leases'"
-      )
+    entry.peer = try optionalString(map["peer"], path: path + ".peer")
+    if let omapiNode = map["omapi"] {
+      let text = try string(omapiNode, path: path + ".omapi")
+      guard OMAPICollector.split(text) != nil else {
+        throw error(
+          at: omapiNode, path: path + ".omapi",
+          "expected HOST:PORT (dhcpd's omapi-port, 7911 by default), found \"\(text)\"")
+      }
+      guard entry.peer != nil else {
+        throw error(
+          at: omapiNode, path: path + ".omapi",
+          "OMAPI opens the failover state by name: add 'peer' (the name in dhcpd's failover peer \"NAME\" declaration)"
+        )
+      }
+      entry.omapi = text
     }
     switch kind {
     case .kea where entry.url == nil:
       throw error(
         at: node, path: path,
         "a kea appliance needs 'url' (its Control Agent or HTTP control socket)")
-    case .dhcpd where entry.leases == nil:
+    case .dhcpd where entry.leases == nil && entry.omapi == nil:
       throw error(
-        at: node, path: path, "a dhcpd appliance needs 'leases' (the path of its leases file)")
+        at: node, path: path,
+        "a dhcpd appliance needs 'leases' (the path of its leases file) or 'omapi' (HOST:PORT)")
     case .edgeconnect where entry.export == nil && entry.url == nil:
       throw error(
         at: node, path: path, "an edgeconnect appliance needs 'export' (a CSV file) or 'url'")

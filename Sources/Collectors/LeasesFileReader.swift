@@ -140,10 +140,13 @@ struct LeasesFileCollector {
       askedAt: started, durationMilliseconds: 0)
     do {
       let result = try LeasesFileReader.read(path: path)
-      observation.failoverPeers = result.peers
-      if result.peers.isEmpty {
+      let peers = result.peers.filter { peer in entry.peer.map { $0 == peer.name } ?? true }
+      observation.failoverPeers = peers
+      if peers.isEmpty {
         observation.failure = CollectionFailure(
-          .notConfigured, "the leases file holds no failover peer state (is failover configured?)")
+          .notConfigured,
+          entry.peer.map { "the leases file holds no state for the failover peer \"\($0)\"" }
+            ?? "the leases file holds no failover peer state (is failover configured?)")
       }
       if result.tornTail {
         observation.exchanges.append(

@@ -14,6 +14,10 @@ public struct FailoverPeerStatus: Codable, Sendable, Equatable {
   public var partnerStateTime: Date?
   /// Maximum client lead time, in seconds.
   public var mclt: Int?
+  /// OMAPI only: seconds without a message before the partner counts as gone.
+  public var maxResponseDelay: Int? = nil
+  /// OMAPI only: binding updates sent and not yet acknowledged by the partner.
+  public var unackedUpdates: Int? = nil
 
   public init(
     name: String, role: String? = nil, myState: String?, myStateTime: Date?,
