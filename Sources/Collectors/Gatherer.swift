@@ -77,6 +77,11 @@ public struct Gatherer: Sendable {
       return await OMAPICollector(entry: entry, settings: perEntry, deadline: deadline).collect()
     case .dhcpd:
       return LeasesFileCollector(entry: entry, settings: perEntry).collect()
+    case .edgeconnect where entry.url != nil || entry.deployment != nil:
+      return await EdgeConnectCollector(
+        client: client, entry: entry, settings: perEntry, environment: environment,
+        deadline: deadline
+      ).collect()
     case .edgeconnect:
       return FailoverTableCollector(entry: entry, settings: perEntry).collect()
     }

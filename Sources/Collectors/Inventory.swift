@@ -56,6 +56,12 @@ public struct ApplianceEntry: Sendable, Equatable {
   public var peer: String?
   /// EdgeConnect: an exported "DHCP Failover State" table (CSV).
   public var export: String?
+  /// EdgeConnect: an API key for `url` and `deployment`, sent in `apiKeyHeader`.
+  public var apiKey: SecretReference?
+  /// EdgeConnect: the header the API key goes in (default `X-Auth-Token`).
+  public var apiKeyHeader: String?
+  /// EdgeConnect: the appliance's `GET /deployment` URL, for role, MCLT and timers.
+  public var deployment: URL?
 
   public init(name: String, kind: ApplianceKind) {
     self.name = name

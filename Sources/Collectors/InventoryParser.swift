@@ -48,6 +48,7 @@ struct InventoryParser {
   static let applianceKeys = [
     "name", "kind", "site", "url", "service", "username", "password-env", "password-file",
     "ca-file", "cert-file", "key-file", "timeout", "leases", "export", "omapi", "peer",
+    "api-key-env", "api-key-file", "api-key-header", "deployment",
   ]
 
   func inventory(from root: Node) throws(InventoryError) -> Inventory {
@@ -130,21 +131,20 @@ struct InventoryParser {
     }
     if let passwordEnv { entry.password = .environment(passwordEnv) }
     if let passwordFile { entry.password = .file(passwordFile) }
+    let apiKeyEnv = try optionalString(map["api-key-env"], path: path + ".api-key-env")
+    let apiKeyFile = try optionalString(map["api-key-file"], path: path + ".api-key-file")
+    if apiKeyEnv != nil, apiKeyFile != nil, let node = map["api-key-file"] {
+      throw error(
+        at: node, path: path + ".api-key-file", "give either api-key-env or api-key-file, not both")
+    }
+    if let apiKeyEnv { entry.apiKey = .environment(apiKeyEnv) }
+    if let apiKeyFile { entry.apiKey = .file(apiKeyFile) }
+    entry.apiKeyHeader = try optionalString(map["api-key-header"], path: path + ".api-key-header")
+    if let node = map["deployment"] {
+      entry.deployment = try httpURL(node, path: path + ".deployment")
+    }
     if let urlNode = map["url"] {
-      let text = try string(urlNode, path: path + ".url")
-      guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
-        scheme == "http" || scheme == "https", url.host != nil
-      else {
-        throw error(
-          at: urlNode, path: path + ".url", "expected an http:// or https:// URL, found \"\(text)\""
-        )
-      }
-      if url.password != nil {
-        throw error(
-          at: urlNode, path: path + ".url",
-          "the URL holds a password; put it in password-env or password-file instead")
-      }
-      entry.url = url
+      entry.url = try httpURL(urlNode, path: path + ".url")
     }
     entry.peer = try optionalString(map["peer"], path: path + ".peer")
     if let omapiNode = map["omapi"] {
@@ -180,6 +180,22 @@ struct InventoryParser {
   }
 
   // MARK: - Typed reads
+
+  /// An http:// or https:// URL with a host and no password in it.
+  private func httpURL(_ node: Node, path: String) throws(InventoryError) -> URL {
+    let text = try string(node, path: path)
+    guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", url.host != nil
+    else {
+      throw error(at: node, path: path, "expected an http:// or https:// URL, found \"\(text)\"")
+    }
+    if url.password != nil {
+      throw error(
+        at: node, path: path,
+        "the URL holds a password; put it in password-env or password-file instead")
+    }
+    return url
+  }
 
   private func mapping(_ node: Node, path: String, expected: String) throws(InventoryError)
     -> Node.Mapping

@@ -40,7 +40,7 @@ struct KeaCollector: Sendable {
     }
     let tls: TLSConfiguration?
     do {
-      tls = try tlsConfiguration()
+      tls = try entry.tlsConfiguration(for: entry.url)
     } catch {
       observation.failure = CollectionFailure(.configuration, "cannot load the TLS files: \(error)")
       return observation
@@ -96,94 +96,11 @@ struct KeaCollector: Sendable {
     var body = "{\"command\":\"\(command)\""
     if let service = request.service { body += ",\"service\":[\"\(service)\"]" }
     body += "}"
-    var http = HTTPClientRequest(url: request.url.absoluteString)
-    http.method = .POST
-    http.headers.add(name: "Content-Type", value: "application/json")
-    http.headers.add(name: "User-Agent", value: "failover-report")
-    if let authorization = request.authorization {
-      http.headers.add(name: "Authorization", value: authorization)
-    }
-    http.body = .bytes(ByteBuffer(string: body))
-    http.tlsConfiguration = request.tls
-    let remaining = deadline.timeIntervalSince(settings.clock())
-    guard remaining > 0 else {
-      throw CollectionFailure(
-        .timeout, "no answer within \(Self.formatSeconds(settings.timeout)) s")
-    }
-    let timeout = TimeAmount.milliseconds(Int64(remaining * 1000))
-    let response: HTTPClientResponse
-    let data: Data
-    do {
-      response = try await client.execute(http, timeout: timeout)
-      let buffer = try await response.body.collect(upTo: settings.maximumResponseBytes)
-      data = Data(buffer.readableBytesView)
-    } catch {
-      throw Self.classify(error, timeout: settings.timeout, limit: settings.maximumResponseBytes)
-    }
-    let text = String(decoding: data.prefix(settings.maximumEvidenceBytes), as: UTF8.self)
-    observation.exchanges.append(
-      RawExchange(
-        command: command, httpStatus: Int(response.status.code),
-        body: Redaction.redact(text, secrets: secrets),
-        truncated: data.count > settings.maximumEvidenceBytes))
-    switch response.status.code {
-    case 200: break
-    case 401, 403:
-      throw CollectionFailure(
-        .unauthorized, "HTTP \(response.status.code): the credentials were refused")
-    default:
-      throw CollectionFailure(
-        .httpStatus, "HTTP \(response.status.code) \(response.status.reasonPhrase) for \(command)")
-    }
+    let exchange = HTTPExchange(
+      client: client, settings: settings, deadline: deadline, tls: request.tls,
+      headers: request.authorization.map { [("Authorization", $0)] } ?? [], secrets: secrets)
+    let data = try await exchange.fetch(
+      command, url: request.url, method: .POST, body: body, into: &observation)
     return try KeaAnswerDecoder.answer(from: data)
-  }
-
-  private func tlsConfiguration() throws -> TLSConfiguration? {
-    guard entry.url?.scheme?.lowercased() == "https" else { return nil }
-    var configuration = TLSConfiguration.makeClientConfiguration()
-    if let caFile = entry.caFile { configuration.trustRoots = .file(caFile) }
-    if let certFile = entry.certFile, let keyFile = entry.keyFile {
-      configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certFile).map {
-        .certificate($0)
-      }
-      configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
-    }
-    return configuration
-  }
-
-  /// Sorts a transport error into the kinds an operator acts on.
-  static func classify(_ error: any Error, timeout: Double, limit: Int) -> CollectionFailure {
-    if let failure = error as? CollectionFailure { return failure }
-    if error is NIOTooManyBytesError {
-      return CollectionFailure(.tooLarge, "the answer is larger than the \(limit)-byte cap")
-    }
-    if let httpError = error as? HTTPClientError {
-      switch httpError {
-      case .deadlineExceeded, .readTimeout, .connectTimeout:
-        return CollectionFailure(.timeout, "no answer within \(formatSeconds(timeout)) s")
-      case .remoteConnectionClosed:
-        return CollectionFailure(
-          .unreachable, "the connection was closed before the answer was complete")
-      default: break
-      }
-    }
-    if error is NIOSSLError {
-      return CollectionFailure(.tls, "TLS failed: \(error)")
-    }
-    let text = String(describing: error)
-    if text.contains("refused") || text.contains("ECONNREFUSED") {
-      return CollectionFailure(.unreachable, "connection refused: nothing listens there")
-    }
-    if text.contains("reset") {
-      return CollectionFailure(.unreachable, "the connection was reset")
-    }
-    if text.lowercased().contains("ssl") || text.lowercased().contains("certificate") {
-      return CollectionFailure(.tls, "TLS failed: \(text)")
-    }
-    return CollectionFailure(.unreachable, "cannot reach it: \(text)")
-  }
-
-  static func formatSeconds(_ value: Double) -> String {
-    value.rounded() == value ? String(Int(value)) : String(value)
   }
 }

@@ -36,7 +36,8 @@ struct DemoCommand: AsyncParsableCommand {
     let scenarios = scenario.flatMap(Scenario.named).map { [$0] } ?? Scenario.all
     let simulator: Simulator
     do {
-      simulator = try await Simulator.start(scenarios)
+      simulator = try await Simulator.start(
+        scenarios, edgeConnect: scenario == nil ? .demo(now: Date()) : nil)
     } catch {
       print("FAILOVER UNKNOWN - cannot start the simulator: \(error)")
       throw ExitCode(3)
@@ -49,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
       let files =
         scenario == nil
         ? try FailoverFiles.write(into: workspace.appendingPathComponent("files"), now: Date()) : []
-      inventoryPath = try DemoInventory.write(simulator.endpoints, files: files, into: workspace)
+      inventoryPath = try DemoInventory.write(simulator, files: files, into: workspace)
     } catch {
       await simulator.stop()
       print("FAILOVER UNKNOWN - cannot write the demo inventory: \(error)")
@@ -71,8 +72,9 @@ struct DemoCommand: AsyncParsableCommand {
 /// Writes the inventory the demo runs from: one entry per simulated server, secrets in a file.
 enum DemoInventory {
   static func write(
-    _ endpoints: [Simulator.Endpoint], files: [FailoverFiles.Appliance], into folder: URL
+    _ simulator: Simulator, files: [FailoverFiles.Appliance], into folder: URL
   ) throws -> String {
+    let endpoints = simulator.endpoints
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var yaml =
       "# Written by failover-report demo for its simulated appliances.\ndefaults: {timeout: 3, concurrency: 16}\nappliances:\n"
@@ -81,11 +83,7 @@ enum DemoInventory {
         "  - name: \(endpoint.name)\n    kind: kea\n    url: \(endpoint.url)\n    service: \(endpoint.service)\n    site: \(endpoint.site)\n"
       if let credentials = endpoint.credentials {
         let secret = folder.appendingPathComponent("\(endpoint.name).password")
-        guard
-          FileManager.default.createFile(
-            atPath: secret.path, contents: Data((credentials.password + "\n").utf8),
-            attributes: [.posixPermissions: 0o600])
-        else { throw CocoaError(.fileWriteUnknown) }
+        try writeSecret(credentials.password, to: secret)
         yaml += "    username: \(credentials.username)\n    password-file: \(secret.path)\n"
       }
     }
@@ -93,8 +91,25 @@ enum DemoInventory {
       yaml +=
         "  - name: \(file.name)\n    kind: \(file.kind)\n    \(file.key): \(file.path)\n    site: \(file.site)\n"
     }
+    if let edgeConnect = simulator.edgeConnect {
+      let secret = folder.appendingPathComponent("edgeconnect.key")
+      try writeSecret(edgeConnect.apiKey, to: secret)
+      for member in edgeConnect.members {
+        yaml +=
+          "  - name: \(member.appliance)\n    kind: edgeconnect\n    url: \(simulator.edgeConnectStateURL)\n    deployment: \(simulator.edgeConnectDeploymentURL(member.appliance))\n    api-key-file: \(secret.path)\n    site: \(edgeConnect.site)\n"
+      }
+    }
     let path = folder.appendingPathComponent("inventory.yaml").path
     try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
     return path
+  }
+
+  /// A secret file only its owner can read, as the inventory wants them.
+  private static func writeSecret(_ secret: String, to url: URL) throws {
+    guard
+      FileManager.default.createFile(
+        atPath: url.path, contents: Data((secret + "\n").utf8),
+        attributes: [.posixPermissions: 0o600])
+    else { throw CocoaError(.fileWriteUnknown) }
   }
 }

@@ -10,6 +10,9 @@ struct KeaAgentResponder: HTTPResponder {
 
   func respond(to request: Request, context: Context) async throws -> Response {
     let segment = request.uri.path.split(separator: "/").first.map(String.init) ?? ""
+    if segment == "edgeconnect", let edgeConnect = state.edgeConnect {
+      return edgeConnect.respond(to: request)
+    }
     guard let server = await state.server(at: segment) else {
       return Self.reply(.notFound, ["result": 404, "text": "Not Found"])
     }
@@ -68,6 +71,12 @@ struct KeaAgentResponder: HTTPResponder {
 actor SimulatorState {
   private var servers: [String: SimulatedKeaServer] = [:]
   private let started = Date()
+  /// Fixed before the server starts, so read without the actor.
+  nonisolated let edgeConnect: SimulatedEdgeConnect?
+
+  init(edgeConnect: SimulatedEdgeConnect?) {
+    self.edgeConnect = edgeConnect
+  }
 
   func install(_ list: [SimulatedKeaServer]) {
     for server in list { servers[server.path] = server }

@@ -20,17 +20,36 @@ public final class Simulator: Sendable {
 
   public let port: Int
   public let endpoints: [Endpoint]
+  /// The EdgeConnect group it serves, if any.
+  public let edgeConnect: SimulatedEdgeConnect?
   private let task: Task<Void, any Error>
 
-  private init(port: Int, endpoints: [Endpoint], task: Task<Void, any Error>) {
+  private init(
+    port: Int, endpoints: [Endpoint], edgeConnect: SimulatedEdgeConnect?,
+    task: Task<Void, any Error>
+  ) {
     self.port = port
     self.endpoints = endpoints
+    self.edgeConnect = edgeConnect
     self.task = task
   }
 
-  /// Starts the simulator on a free loopback port with the given scenarios.
-  public static func start(_ scenarios: [Scenario]) async throws -> Simulator {
-    let state = SimulatorState()
+  /// Where the EdgeConnect group's failover-state rows are served.
+  public var edgeConnectStateURL: String {
+    "http://127.0.0.1:\(port)/edgeconnect/dhcp-failover-state"
+  }
+
+  /// An EdgeConnect appliance's `GET /deployment` URL.
+  public func edgeConnectDeploymentURL(_ appliance: String) -> String {
+    "http://127.0.0.1:\(port)/edgeconnect/\(appliance)/deployment"
+  }
+
+  /// Starts the simulator on a free loopback port with the given scenarios (and, when given,
+  /// an EdgeConnect group).
+  public static func start(_ scenarios: [Scenario], edgeConnect: SimulatedEdgeConnect? = nil)
+    async throws -> Simulator
+  {
+    let state = SimulatorState(edgeConnect: edgeConnect)
     let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
     var configuration = ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0))
     configuration.serverName = "kea-simulator"
@@ -76,7 +95,7 @@ public final class Simulator: Sendable {
       }
     }
     await state.install(servers)
-    return Simulator(port: port, endpoints: endpoints, task: task)
+    return Simulator(port: port, endpoints: endpoints, edgeConnect: edgeConnect, task: task)
   }
 
   /// Stops listening.

@@ -23,9 +23,9 @@ struct CommandLineTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let result = try TestSupport.run(["demo", "--output", folder.path])
     #expect(result.status == 2)
-    #expect(result.stdout.hasPrefix("FAILOVER CRITICAL - 4 of 9 relationships critical"))
+    #expect(result.stdout.hasPrefix("FAILOVER CRITICAL - 4 of 10 relationships critical"))
     #expect(
-      result.stdout.contains("| ok=4 warning=1 critical=4 unknown=0 appliances=19 unreachable=2"))
+      result.stdout.contains("| ok=5 warning=1 critical=4 unknown=0 appliances=21 unreachable=2"))
     #expect(result.stdout.split(separator: "\n").count == 1)
     let page = try TestSupport.read(folder.appendingPathComponent("index.html"))
     let sidecar = try String(
@@ -50,8 +50,9 @@ struct CommandLineTests {
     ] {
       #expect(text.contains(">\(state)</a>"), "state \(state) is not shown")
     }
-    // The secret of the hot-standby agents and the peers' password never reach the outputs.
-    for secret in ["demo-monitor-secret", "demo-peer-secret"] {
+    // The hot-standby agents' secret, the peers' password and the EdgeConnect API key never
+    // reach the outputs.
+    for secret in ["demo-monitor-secret", "demo-peer-secret", "demo-edge-key"] {
       #expect(!text.contains(secret))
       #expect(!String(decoding: snapshot, as: UTF8.self).contains(secret))
       #expect(!result.stderr.contains(secret))

@@ -59,7 +59,8 @@ struct EmailTests {
     let (message, result, folder) = try demoEmail()
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(result.status == 2)
-    #expect(message.headers["subject"] == "[CRITICAL] DHCP failover: 4 of 9 relationships critical")
+    #expect(
+      message.headers["subject"] == "[CRITICAL] DHCP failover: 4 of 10 relationships critical")
     #expect(message.headers["mime-version"] == "1.0")
     #expect(message.headers["auto-submitted"] == "auto-generated")
     #expect(message.headers["message-id"]?.hasSuffix("@failover-report.invalid>") == true)
@@ -94,7 +95,9 @@ struct EmailTests {
     #expect(problems.isEmpty, "\(problems)")
     #expect(html.contains("script-src 'none'") || html.contains("script-src &#39;none&#39;"))
     #expect(!html.contains("<script"))
-    for name in ["dc3-kea-a &amp; dc3-kea-b", "dc8-failover", "LAN0", "dc7-kea-active"] {
+    for name in [
+      "dc3-kea-a &amp; dc3-kea-b", "dc8-failover", "LAN0", "LAN1", "dc7-kea-active",
+    ] {
       #expect(html.contains(name), "\(name) is missing from the email")
     }
   }

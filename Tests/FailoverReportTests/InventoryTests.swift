@@ -86,6 +86,26 @@ struct InventoryTests {
         "appliances:\n  - name: a\n    kind: kea\n    url: http://user:secret@h/\n",
         "inventory.yaml:4:10: appliances[0].url: the URL holds a password"
       ),
+      (
+        "appliances:\n  - name: a\n    kind: dhcpd\n    omapi: 127.0.0.1:7911\n",
+        "inventory.yaml:4:12: appliances[0].omapi: OMAPI opens the failover state by name: add 'peer'"
+      ),
+      (
+        "appliances:\n  - name: a\n    kind: dhcpd\n    peer: fo\n    omapi: localhost\n",
+        "inventory.yaml:5:12: appliances[0].omapi: expected HOST:PORT"
+      ),
+      (
+        "appliances:\n  - name: a\n    kind: dhcpd\n    peer: fo\n",
+        "inventory.yaml:2:5: appliances[0]: a dhcpd appliance needs 'leases'"
+      ),
+      (
+        "appliances:\n  - name: e\n    kind: edgeconnect\n    url: https://o/x\n    api-key-env: K\n    api-key-file: /k\n",
+        "inventory.yaml:6:19: appliances[0].api-key-file: give either api-key-env or api-key-file"
+      ),
+      (
+        "appliances:\n  - name: e\n    kind: edgeconnect\n    export: /x.csv\n    deployment: ssh://e/\n",
+        "inventory.yaml:5:17: appliances[0].deployment: expected an http:// or https:// URL"
+      ),
     ])
   func mistakes(yaml: String, expected: String) throws {
     let error = try #require(Self.error(yaml))

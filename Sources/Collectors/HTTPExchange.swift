@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import Snapshot
+
+/// One HTTP(S) request to an appliance, bounded by the appliance's deadline and the response
+/// size cap, its answer kept (redacted, cut) as evidence in the observation.
+struct HTTPExchange: Sendable {
+  let client: HTTPClient
+  let settings: CollectionSettings
+  /// When this appliance's time is up.
+  let deadline: Date
+  var tls: TLSConfiguration?
+  /// Headers every request carries (authentication).
+  var headers: [(String, String)] = []
+  /// Values to replace with `***` in the evidence.
+  var secrets: [String] = []
+
+  /// Sends the request and returns the body of a 200 answer; any other status, a timeout, a
+  /// refused connection or an answer over the cap is a `CollectionFailure`.
+  func fetch(
+    _ command: String, url: URL, method: HTTPMethod = .GET, body: String? = nil,
+    into observation: inout ApplianceObservation
+  ) async throws(CollectionFailure) -> Data {
+    var http = HTTPClientRequest(url: url.absoluteString)
+    http.method = method
+    http.headers.add(name: "User-Agent", value: "failover-report")
+    for (name, value) in headers { http.headers.add(name: name, value: value) }
+    if let body {
+      http.headers.add(name: "Content-Type", value: "application/json")
+      http.body = .bytes(ByteBuffer(string: body))
+    }
+    http.tlsConfiguration = tls
+    let remaining = deadline.timeIntervalSince(settings.clock())
+    guard remaining > 0 else {
+      throw CollectionFailure(
+        .timeout, "no answer within \(Self.formatSeconds(settings.timeout)) s")
+    }
+    let response: HTTPClientResponse
+    let data: Data
+    do {
+      response = try await client.execute(
+        http, timeout: .milliseconds(Int64(remaining * 1000)))
+      let buffer = try await response.body.collect(upTo: settings.maximumResponseBytes)
+      data = Data(buffer.readableBytesView)
+    } catch {
+      throw Self.classify(error, timeout: settings.timeout, limit: settings.maximumResponseBytes)
+    }
+    let text = String(decoding: data.prefix(settings.maximumEvidenceBytes), as: UTF8.self)
+    observation.exchanges.append(
+      RawExchange(
+        command: command, httpStatus: Int(response.status.code),
+        body: Redaction.redact(text, secrets: secrets),
+        truncated: data.count > settings.maximumEvidenceBytes))
+    switch response.status.code {
+    case 200: return data
+    case 401, 403:
+      throw CollectionFailure(
+        .unauthorized, "HTTP \(response.status.code): the credentials were refused")
+    default:
+      throw CollectionFailure(
+        .httpStatus, "HTTP \(response.status.code) \(response.status.reasonPhrase) for \(command)")
+    }
+  }
+
+  /// Sorts a transport error into the kinds an operator acts on.
+  static func classify(_ error: any Error, timeout: Double, limit: Int) -> CollectionFailure {
+    if let failure = error as? CollectionFailure { return failure }
+    if error is NIOTooManyBytesError {
+      return CollectionFailure(.tooLarge, "the answer is larger than the \(limit)-byte cap")
+    }
+    if let httpError = error as? HTTPClientError {
+      switch httpError {
+      case .deadlineExceeded, .readTimeout, .connectTimeout:
+        return CollectionFailure(.timeout, "no answer within \(formatSeconds(timeout)) s")
+      case .remoteConnectionClosed:
+        return CollectionFailure(
+          .unreachable, "the connection was closed before the answer was complete")
+      default: break
+      }
+    }
+    if error is NIOSSLError {
+      return CollectionFailure(.tls, "TLS failed: \(error)")
+    }
+    let text = String(describing: error)
+    if text.contains("refused") || text.contains("ECONNREFUSED") {
+      return CollectionFailure(.unreachable, "connection refused: nothing listens there")
+    }
+    if text.contains("reset") {
+      return CollectionFailure(.unreachable, "the connection was reset")
+    }
+    if text.lowercased().contains("ssl") || text.lowercased().contains("certificate") {
+      return CollectionFailure(.tls, "TLS failed: \(text)")
+    }
+    return CollectionFailure(.unreachable, "cannot reach it: \(text)")
+  }
+
+  static func formatSeconds(_ value: Double) -> String {
+    value.rounded() == value ? String(Int(value)) : String(value)
+  }
+}
+
+extension ApplianceEntry {
+  /// The TLS settings for an https URL: the inventory's CA bundle and client certificate.
+  func tlsConfiguration(for url: URL?) throws -> TLSConfiguration? {
+    guard url?.scheme?.lowercased() == "https" else { return nil }
+    var configuration = TLSConfiguration.makeClientConfiguration()
+    if let caFile { configuration.trustRoots = .file(caFile) }
+    if let certFile, let keyFile {
+      configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certFile).map {
+        .certificate($0)
+      }
+      configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+    }
+    return configuration
+  }
+}
