@@ -9,7 +9,8 @@ let package = Package(
     .library(name: "Templating", targets: ["Templating"]),
     // For the benchmarks, which measure the pipeline's stages from outside the package.
     .library(
-      name: "FailoverReportPipeline", targets: ["Snapshot", "Assessment", "Report", "Validation"]),
+      name: "FailoverReportPipeline",
+      targets: ["Snapshot", "Collectors", "Assessment", "Report", "Validation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

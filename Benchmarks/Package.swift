@@ -18,6 +18,10 @@ let package = Package(
       ]
     ),
     .executableTarget(
+      name: "leases-bench",
+      dependencies: [.product(name: "FailoverReportPipeline", package: "failover-report")]
+    ),
+    .executableTarget(
       name: "page-bench",
       dependencies: [.product(name: "FailoverReportPipeline", package: "failover-report")]
     ),

@@ -51,10 +51,31 @@ public enum LeasesFileReader {
     var isInsideStanza: Bool { current != nil }
     var peers: [FailoverPeerStatus] { order.compactMap { latest[$0] } }
 
+    private static let stanzaStart = Array("failover peer".utf8)
+
     mutating func feed(_ data: Data) {
-      for rawLine in data.split(separator: 0x0A, omittingEmptySubsequences: true) {
-        let line = String(decoding: rawLine, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        handle(line)
+      data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+        var lineStart = 0
+        let count = buffer.count
+        while lineStart < count {
+          var lineEnd = lineStart
+          while lineEnd < count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+          var first = lineStart
+          while first < lineEnd, buffer[first] == 0x20 || buffer[first] == 0x09 { first += 1 }
+          // Lease blocks are nearly all of a big file: skip their lines without making strings.
+          if first < lineEnd,
+            isInsideStanza
+              || (lineEnd - first >= Self.stanzaStart.count
+                && Self.stanzaStart.indices.allSatisfy {
+                  buffer[first + $0] == Self.stanzaStart[$0]
+                })
+          {
+            let line = String(decoding: buffer[first..<lineEnd], as: UTF8.self)
+              .trimmingCharacters(in: .whitespaces)
+            handle(line)
+          }
+          lineStart = lineEnd + 1
+        }
       }
     }
 

@@ -172,7 +172,6 @@ struct SimulatorCaptureTests {
       return
     }
     let simulator = try await Simulator.start(Scenario.all)
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
     let lb = Self.url(simulator, "dc1-kea-a")
     let cases: [(url: String, body: String, contentType: String, status: Int, capture: String)] = [
       (
@@ -199,23 +198,24 @@ struct SimulatorCaptureTests {
       ),
     ]
     var failures: [String] = []
-    for item in cases {
-      let reply = try await Self.post(
-        client, item.url, body: item.body, contentType: item.contentType)
-      let expected = try Self.capture(item.capture)
-      if reply.status != item.status { failures.append("\(item.capture): HTTP \(reply.status)") }
-      if Self.canonical(reply.json) != Self.canonical(expected) {
-        failures.append("\(item.capture): \(reply.json)")
-      }
-      if item.status == 401 {
-        #expect(
-          reply.headers.contains {
-            $0.0.lowercased() == "www-authenticate" && $0.1.hasPrefix("Basic realm=")
-          })
+    defer { Task { await simulator.stop() } }
+    try await TestSupport.withHTTPClient { client in
+      for item in cases {
+        let reply = try await Self.post(
+          client, item.url, body: item.body, contentType: item.contentType)
+        let expected = try Self.capture(item.capture)
+        if reply.status != item.status { failures.append("\(item.capture): HTTP \(reply.status)") }
+        if Self.canonical(reply.json) != Self.canonical(expected) {
+          failures.append("\(item.capture): \(reply.json)")
+        }
+        if item.status == 401 {
+          #expect(
+            reply.headers.contains {
+              $0.0.lowercased() == "www-authenticate" && $0.1.hasPrefix("Basic realm=")
+            })
+        }
       }
     }
-    try await client.shutdown()
-    await simulator.stop()
     #expect(failures.isEmpty, "\(failures)")
   }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Testing
 
@@ -95,6 +96,20 @@ enum TestSupport {
   }
 
   static func read(_ url: URL) throws -> [UInt8] { Array(try Data(contentsOf: url)) }
+
+  /// Runs `body` with an HTTP client that is shut down on every path: a client dropped
+  /// without `shutdown()` stops the whole test process.
+  static func withHTTPClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+      let result = try await body(client)
+      try await client.shutdown()
+      return result
+    } catch {
+      try? await client.shutdown()
+      throw error
+    }
+  }
 
   /// Relative paths of the files below `folder` that `include` accepts, sorted.
   static func files(in folder: URL, where include: (String) -> Bool) -> [String] {
