@@ -39,7 +39,17 @@ struct Archive {
     func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
     let day = "\(folder)/\(parts.year ?? 0)/\(two(parts.month))/\(two(parts.day))"
     try FileManager.default.createDirectory(atPath: day, withIntermediateDirectories: true)
-    let stamp = "\(two(parts.hour))\(two(parts.minute))\(two(parts.second))Z"
+    let second = "\(two(parts.hour))\(two(parts.minute))\(two(parts.second))Z"
+    // Two different runs within one second keep both: the later one gets -2, -3, …; the same
+    // snapshot archived again (render of an archived run) replaces its own files.
+    var stamp = second
+    var attempt = 1
+    while let existing = FileManager.default.contents(atPath: "\(day)/\(stamp)-snapshot.json"),
+      Array(existing) != snapshot
+    {
+      attempt += 1
+      stamp = "\(second)-\(attempt)"
+    }
     try AtomicFile.write(snapshot, to: "\(day)/\(stamp)-snapshot.json")
     try AtomicFile.write(page, to: "\(day)/\(stamp)-index.html")
   }

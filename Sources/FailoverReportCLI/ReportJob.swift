@@ -109,6 +109,7 @@ struct ReportJob {
     } catch {
       return fail("\(error)")
     }
+    publisher.removeLeftovers()
     defer { withExtendedLifetime(lock) {} }
     let validator = PageValidator(schema: assets.templates["schema.rng"])
     let problems = validator.validate(page)

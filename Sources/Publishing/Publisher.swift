@@ -28,6 +28,15 @@ public struct Publisher: Sendable {
     try? FileManager.default.removeItem(atPath: folder + "/index.html.rejected")
   }
 
+  /// Removes temporary files that a run killed mid-write left behind (`.index.html.tmp-…`).
+  /// Call it while holding the folder's lock: then no other run is writing them.
+  public func removeLeftovers() {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
+      try? FileManager.default.removeItem(atPath: folder + "/" + name)
+    }
+  }
+
   /// Keeps a page that failed validation beside the published one, for the operator to read.
   public func reject(page: [UInt8]) throws {
     try AtomicFile.write(page, to: folder + "/index.html.rejected")
