@@ -23,8 +23,12 @@ public struct Gatherer: Sendable {
       read: .milliseconds(Int64(settings.timeout * 1000)))
     configuration.redirectConfiguration = .disallow
     configuration.decompression = .disabled
+    // As many connections per host as appliances are asked at once: several appliances can
+    // sit behind one address (Control Agents on one host, a proxy), and a hung one must not
+    // hold the connections the others wait for.
     configuration.connectionPool = .init(
-      idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+      idleTimeout: .seconds(30),
+      concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, settings.concurrency))
     // A refused connection is an answer ("nothing listens there"): report it at once instead
     // of retrying until the timeout.
     configuration.connectionPool.retryConnectionEstablishment = false

@@ -43,6 +43,32 @@ extension Scenario {
     [Server.Peer(name: first, role: "primary"), Server.Peer(name: second, role: secondRole)]
   }
 
+  /// `pairs` healthy load-balancing pairs named `fleet-N-a` / `fleet-N-b`, one site per ten
+  /// pairs; the B server of every `deadEvery`-th pair is unreachable and of every
+  /// `silentEvery`-th pair never answers (0: none). For runs over hundreds of appliances.
+  public static func fleet(pairs: Int, deadEvery: Int = 0, silentEvery: Int = 0) -> [Scenario] {
+    (0..<pairs).map { index in
+      let names = ["fleet-\(index)-a", "fleet-\(index)-b"]
+      let peers = pair(names[0], names[1])
+      var servers = names.enumerated().map { position, name in
+        Server(
+          name: name, path: name, mode: "load-balancing",
+          role: position == 0 ? "primary" : "secondary", state: "load-balancing", scopes: [name],
+          remote: remote(
+            "load-balancing", role: position == 0 ? "secondary" : "primary",
+            scopes: [names[1 - position]]), peers: peers)
+      }
+      if deadEvery > 0, index % deadEvery == deadEvery - 1 {
+        servers[1].behavior = .unreachable
+      } else if silentEvery > 0, index % silentEvery == silentEvery / 2 {
+        servers[1].behavior = .silent
+      }
+      return Scenario(
+        name: "fleet-\(index)", summary: "a load-balancing pair of a large fleet",
+        site: "FLEET-\(index / 10)", servers: servers)
+    }
+  }
+
   /// Both servers in load-balancing, each serving its own scope.
   public static let healthyLoadBalancing: Scenario = {
     let peers = pair("dc1-kea-a", "dc1-kea-b")

@@ -95,6 +95,8 @@ public struct SimulatedKeaServer: Sendable {
     case daemonDown
     /// Nothing listens: the URL points at a closed port.
     case unreachable
+    /// Takes the request and never answers (a hung agent or a black-holed route).
+    case silent
   }
 
   public init(
