@@ -22,6 +22,13 @@ public struct Assessment: Sendable, Equatable {
   /// Relationships whose severity or states differ from the previous run, worst first.
   public var changes: [RelationshipChange] = []
 
+  /// The verdict in words: "All 9 relationships are healthy", "4 of 10 relationships critical".
+  public var headline: String {
+    severity == .ok
+      ? "All \(relationships.count) relationships are healthy"
+      : "\(count(severity)) of \(relationships.count) relationships \(severity.rawValue)"
+  }
+
   /// How many relationships have each severity.
   public func count(_ severity: Severity) -> Int {
     relationships.filter { $0.severity == severity }.count

@@ -30,7 +30,7 @@ enum EmailMessage {
     if let sender { message += "From: \(sender)\r\n" }
     if !recipients.isEmpty { message += "To: \(recipients.joined(separator: ", "))\r\n" }
     message +=
-      "Subject: [\(status)] DHCP failover: \(assessment.count(assessment.severity)) of \(assessment.relationships.count) relationships \(assessment.severity.rawValue)\r\n"
+      "Subject: [\(status)] DHCP failover: \(assessment.headline)\r\n"
     message += "Date: \(rfc5322Date(assessment.assessedAt))\r\n"
     message +=
       "Message-ID: <\(String(assessment.inventoryDigest.prefix(24))).\(seconds)@failover-report.invalid>\r\n"

@@ -12,6 +12,12 @@ struct OutputOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
+      "With --archive: delete archived days older than N days.", valueName: "N"))
+  var keepDays: Int?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
       "Write an RFC 5322 email (text and HTML) to FILE, ready for sendmail -t.", valueName: "FILE"))
   var email: String?
 
@@ -84,6 +90,12 @@ struct OutputOptions: ParsableArguments {
       throw ValidationError(
         "'\(address)' is not a plain email address (name@domain, without spaces, commas or angle brackets)"
       )
+    }
+    if let keepDays {
+      guard archive != nil else { throw ValidationError("--keep-days needs --archive DIR") }
+      guard (1...36_500).contains(keepDays) else {
+        throw ValidationError("--keep-days must be from 1 to 36500")
+      }
     }
     if let concurrency, !(1...4096).contains(concurrency) {
       throw ValidationError("--concurrency must be from 1 to 4096")

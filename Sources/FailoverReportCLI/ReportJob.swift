@@ -158,8 +158,29 @@ struct ReportJob {
         try AtomicFile.write(Array(emailMessage.utf8), to: email)
       }
       if let archive = options.archive {
-        try Archive(folder: archive).store(
-          page: page, snapshot: snapshotBytes, at: snapshot.collectedAt)
+        let store = Archive(folder: archive)
+        try store.store(
+          page: page, snapshot: snapshotBytes, at: snapshot.collectedAt,
+          severity: assessment.severity.rawValue, headline: assessment.headline)
+        if let days = options.keepDays {
+          let removed = try store.prune(keepDays: days, now: snapshot.collectedAt)
+          if removed > 0 {
+            logger.info("archive pruned", metadata: ["days": "\(removed)", "keep-days": "\(days)"])
+          }
+        }
+        let index = try renderer.renderArchiveIndex(
+          store.runs().map {
+            ArchivedRun(
+              iso: $0.time, severity: $0.severity, headline: $0.headline, page: $0.page,
+              snapshot: $0.snapshot)
+          }, generator: FailoverReportCommand.generator, keepDays: options.keepDays)
+        let indexProblems = PageValidator(schema: nil).validate(index, name: "archive index.html")
+        guard indexProblems.isEmpty else {
+          throw PublishError.io(
+            "the archive index failed validation (\(indexProblems.first?.message ?? "")); it was not written",
+            0)
+        }
+        try AtomicFile.write(index, to: archive + "/index.html")
       }
     } catch {
       return fail("cannot publish: \(error)")

@@ -81,16 +81,10 @@ struct PageView {
   }
 
   private func verdict() -> TemplateValue {
-    let total = assessment.relationships.count
-    let severity = assessment.severity
-    let headline: String
-    switch severity {
-    case .ok: headline = "All \(total) relationships are healthy"
-    case .critical, .warning, .unknown:
-      headline = "\(assessment.count(severity)) of \(total) relationships \(severity.rawValue)"
-    }
-    return .object(
-      TemplateObject([("severity", badge(severity)), ("headline", .string(headline))]))
+    .object(
+      TemplateObject([
+        ("severity", badge(assessment.severity)), ("headline", .string(assessment.headline)),
+      ]))
   }
 
   /// A severity as the templates show it: name, label, and one flag to switch icons on.

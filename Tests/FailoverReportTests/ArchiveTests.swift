@@ -1,0 +1,77 @@
+import Foundation
+import Snapshot
+import Testing
+import Validation
+
+@Suite("Archive")
+struct ArchiveTests {
+  private func snapshot(at offset: TimeInterval) throws -> Snapshot {
+    let fixture = TestSupport.fixtures.appendingPathComponent("pinned-page/snapshot.json")
+    var snapshot = try Snapshot.makeDecoder().decode(
+      Snapshot.self, from: Data(contentsOf: fixture))
+    snapshot.collectedAt = snapshot.collectedAt.addingTimeInterval(offset)
+    return snapshot
+  }
+
+  private func render(_ snapshot: Snapshot, in folder: URL, extra: [String] = []) throws -> Int32 {
+    let file = folder.appendingPathComponent("snapshot-\(UUID().uuidString).json")
+    try Snapshot.makeEncoder().encode(snapshot).write(to: file)
+    return try TestSupport.run(
+      [
+        "render", "--snapshot", file.path, "--output", folder.appendingPathComponent("www").path,
+        "--archive", folder.appendingPathComponent("archive").path,
+      ] + extra
+    ).status
+  }
+
+  @Test("every run is kept under YYYY/MM/DD and listed, newest first, in the archive's own page")
+  func indexListsRuns() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // Two runs in the same second with different snapshots keep both.
+    var second = try snapshot(at: 0)
+    second.appliances.removeAll { $0.name.hasPrefix("dc8-") }
+    #expect(try render(try snapshot(at: 0), in: folder) == 2)
+    #expect(try render(second, in: folder) == 2)
+    #expect(try render(try snapshot(at: 3600), in: folder) == 2)
+    let archive = folder.appendingPathComponent("archive")
+    let pages = TestSupport.files(in: archive) { $0.hasSuffix("-index.html") }
+    #expect(
+      pages == [
+        "2026/11/22/024102Z-2-index.html", "2026/11/22/024102Z-index.html",
+        "2026/11/22/034102Z-index.html",
+      ])
+    let index = try TestSupport.read(archive.appendingPathComponent("index.html"))
+    #expect(PageValidator(schema: nil).validate(index).isEmpty)
+    let text = String(decoding: index, as: UTF8.self)
+    let links = text.matches(of: /href="([^"]+-index\.html)"/).map { String($0.1) }
+    #expect(
+      links == [
+        "2026/11/22/034102Z-index.html", "2026/11/22/024102Z-2-index.html",
+        "2026/11/22/024102Z-index.html",
+      ])
+    #expect(text.contains("4 of 9 relationships critical"))
+    #expect(text.contains("3 of 8 relationships critical"))
+  }
+
+  @Test("--keep-days deletes older days and their lines, keeps the rest")
+  func keepDays() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(try render(try snapshot(at: -40 * 86_400), in: folder) == 2)
+    #expect(try render(try snapshot(at: -10 * 86_400), in: folder) == 2)
+    #expect(try render(try snapshot(at: 0), in: folder, extra: ["--keep-days", "30"]) == 2)
+    let archive = folder.appendingPathComponent("archive")
+    let pages = TestSupport.files(in: archive) { $0.hasSuffix("-index.html") }
+    #expect(pages == ["2026/11/12/024102Z-index.html", "2026/11/22/024102Z-index.html"])
+    #expect(!FileManager.default.fileExists(atPath: archive.appendingPathComponent("2026/10").path))
+    let manifest = try String(
+      contentsOf: archive.appendingPathComponent("runs.tsv"), encoding: .utf8)
+    #expect(manifest.split(separator: "\n").count == 2)
+    let result = try TestSupport.run([
+      "render", "--snapshot", "/nonexistent", "--output", "/tmp/x", "--keep-days", "3",
+    ])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("--keep-days needs --archive DIR"))
+  }
+}
