@@ -15,8 +15,10 @@ public struct Gatherer: Sendable {
     self.environment = environment
   }
 
-  /// Observations in inventory order.
-  public func collect(_ inventory: Inventory) async -> [ApplianceObservation] {
+  /// Observations in inventory order. `progress` hears (done, total) after each appliance.
+  public func collect(
+    _ inventory: Inventory, progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) async -> [ApplianceObservation] {
     var configuration = HTTPClient.Configuration()
     configuration.timeout = HTTPClient.Configuration.Timeout(
       connect: .milliseconds(Int64(settings.timeout * 1000)),
@@ -48,8 +50,11 @@ public struct Gatherer: Sendable {
         }
       }
       for _ in 0..<max(1, settings.concurrency) { startNext() }
+      var done = 0
       while let (index, observation) = await group.next() {
         results[index] = observation
+        done += 1
+        progress?(done, entries.count)
         startNext()
       }
     }

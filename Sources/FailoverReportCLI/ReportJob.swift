@@ -44,9 +44,14 @@ struct ReportJob {
     logger.info("collecting", metadata: ["appliances": "\(inventory.appliances.count)"])
     // The snapshot keeps times to the second (its JSON does), so a page rendered again from
     // snapshot.json shows the same ages as the page made now.
-    let observations = await Gatherer(settings: settings, environment: environment)
-      .collect(inventory)
-      .map { observation in
+    let bar = ProgressBar.forStandardError()
+    var progress: (@Sendable (Int, Int) -> Void)?
+    if let bar { progress = { done, total in bar.update(done: done, total: total) } }
+    let collected = await Gatherer(settings: settings, environment: environment)
+      .collect(inventory, progress: progress)
+    bar?.finish()
+    let observations =
+      collected.map { observation in
         var observation = observation
         observation.askedAt = Date(
           timeIntervalSince1970: observation.askedAt.timeIntervalSince1970.rounded(.down))
