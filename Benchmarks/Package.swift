@@ -18,6 +18,10 @@ let package = Package(
       ]
     ),
     .executableTarget(
+      name: "fleet-bench",
+      dependencies: [.product(name: "FailoverReportPipeline", package: "failover-report")]
+    ),
+    .executableTarget(
       name: "leases-bench",
       dependencies: [.product(name: "FailoverReportPipeline", package: "failover-report")]
     ),

@@ -37,13 +37,17 @@ enum KeaAnswerDecoder {
     return Answer(result: result, text: first["text"]?.string, arguments: first["arguments"])
   }
 
+  /// More relationships than any Kea server has (hub-and-spoke in Kea 2.7 serves a few dozen
+  /// branches); an answer listing more is read up to this many.
+  static let maximumRelationships = 256
+
   /// `status-get`'s arguments.
   static func status(_ answer: Answer) -> KeaStatus {
     let arguments = answer.arguments
     var status = KeaStatus(
       result: answer.result, text: answer.text, pid: arguments?["pid"]?.int,
       uptime: arguments?["uptime"]?.int)
-    for item in arguments?["high-availability"]?.array ?? [] {
+    for item in (arguments?["high-availability"]?.array ?? []).prefix(maximumRelationships) {
       let servers = item["ha-servers"]
       status.relationships.append(
         KeaRelationshipStatus(

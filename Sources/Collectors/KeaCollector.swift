@@ -55,6 +55,13 @@ struct KeaCollector: Sendable {
           .commandFailed,
           "status-get failed with result \(statusAnswer.result): \(statusAnswer.text ?? "no text")")
       } else {
+        let listed = statusAnswer.arguments?["high-availability"]?.array?.count ?? 0
+        if listed > KeaAnswerDecoder.maximumRelationships {
+          observation.failure = CollectionFailure(
+            .malformed,
+            "the answer lists \(listed) HA relationships, more than any Kea server has; only the first \(KeaAnswerDecoder.maximumRelationships) were read"
+          )
+        }
         if status.relationships.isEmpty {
           observation.failure = CollectionFailure(
             .notConfigured,

@@ -36,6 +36,20 @@ public enum ExitStatus: Int32, Sendable {
 
 /// The one line a monitoring system reads on stdout, with performance data.
 public enum StatusLine {
+  /// Appliance-given text as it may appear in the line: one line, no `|` (it starts the
+  /// performance data), at most 60 characters.
+  static func plain(_ text: String) -> String {
+    var line = String(
+      text.map { $0 == "|" ? "/" : ($0.isNewline || $0 == "\t" ? " " : $0) }
+        .filter {
+          !$0.unicodeScalars.contains {
+            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+          }
+        })
+    if line.count > 60 { line = String(line.prefix(59)) + "…" }
+    return line
+  }
+
   public static func make(_ assessment: Assessment, status: ExitStatus, durationSeconds: Double)
     -> String
   {
@@ -47,7 +61,8 @@ public enum StatusLine {
       text += "all \(total) relationships healthy"
     } else {
       let worst = assessment.relationships.filter { $0.severity == assessment.severity }
-      let names = worst.prefix(3).map { "\($0.name) (\(shortReason($0)))" }.joined(separator: ", ")
+      let names = worst.prefix(3).map { "\(plain($0.name)) (\(plain(shortReason($0))))" }
+        .joined(separator: ", ")
       let more = worst.count > 3 ? ", and \(worst.count - 3) more" : ""
       text +=
         "\(worst.count) of \(total) relationships \(assessment.severity.rawValue): \(names)\(more)"

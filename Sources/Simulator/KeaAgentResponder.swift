@@ -16,6 +16,9 @@ struct KeaAgentResponder: HTTPResponder {
     guard let server = await state.server(at: segment) else {
       return Self.reply(.notFound, ["result": 404, "text": "Not Found"])
     }
+    if case .hostile(let hostility) = server.behavior {
+      return hostility.response(for: server)
+    }
     if server.behavior == .silent {
       // Hold the connection until the client gives up or the simulator stops.
       try await Task.sleep(nanoseconds: 3_600_000_000_000)

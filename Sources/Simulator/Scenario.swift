@@ -69,6 +69,25 @@ extension Scenario {
     }
   }
 
+  /// A load-balancing pair whose A server answers in the given broken or malicious way.
+  public static func hostile(_ hostility: Hostility) -> Scenario {
+    let names = ["hostile-a", "hostile-b"]
+    let peers = pair(names[0], names[1])
+    var servers = names.enumerated().map { position, name in
+      Server(
+        name: name, path: name, mode: "load-balancing",
+        role: position == 0 ? "primary" : "secondary", state: "load-balancing", scopes: [name],
+        remote: remote(
+          "load-balancing", role: position == 0 ? "secondary" : "primary",
+          scopes: [names[1 - position]]), peers: peers)
+    }
+    servers[0].behavior = .hostile(hostility)
+    return Scenario(
+      name: "hostile-\(hostility.rawValue)", summary: "a server that answers badly",
+      site: "HOSTILE",
+      servers: servers)
+  }
+
   /// Both servers in load-balancing, each serving its own scope.
   public static let healthyLoadBalancing: Scenario = {
     let peers = pair("dc1-kea-a", "dc1-kea-b")

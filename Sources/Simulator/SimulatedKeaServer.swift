@@ -88,7 +88,7 @@ public struct SimulatedKeaServer: Sendable {
   }
 
   /// How the server and its agent behave.
-  public enum Behavior: Sendable {
+  public enum Behavior: Sendable, Equatable {
     /// Normal answers.
     case answers
     /// The agent is up but the daemon behind it is dead: result 1, "Connection refused".
@@ -97,6 +97,8 @@ public struct SimulatedKeaServer: Sendable {
     case unreachable
     /// Takes the request and never answers (a hung agent or a black-holed route).
     case silent
+    /// Answers every command in one broken or malicious way.
+    case hostile(Hostility)
   }
 
   public init(

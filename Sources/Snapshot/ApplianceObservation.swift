@@ -73,9 +73,31 @@ public struct CollectionFailure: Error, Codable, Sendable, Equatable {
   /// One line an operator can act on.
   public var message: String
 
+  /// The message is kept to one line of at most 300 characters: it may quote an appliance,
+  /// and what an appliance says must not break a table cell, a log line or a status line.
   public init(_ kind: Kind, _ message: String) {
     self.kind = kind
-    self.message = message
+    self.message = Self.oneLine(message, limit: 300)
+  }
+
+  static func oneLine(_ text: String, limit: Int) -> String {
+    var line = ""
+    var lastWasSpace = false
+    for character in text {
+      let isSpace =
+        character.isWhitespace
+        || character.unicodeScalars.contains {
+          $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+        }
+      if isSpace {
+        if !lastWasSpace { line.append(" ") }
+      } else {
+        line.append(character)
+      }
+      lastWasSpace = isSpace
+    }
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    return trimmed.count <= limit ? trimmed : String(trimmed.prefix(limit - 1)) + "…"
   }
 }
 

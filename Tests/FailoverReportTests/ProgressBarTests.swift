@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import FailoverReportCLI
@@ -14,6 +15,7 @@ struct ProgressBarTests {
   @Test("stderr that is not a terminal (cron, a pipe) never gets the bar")
   func notOnPipes() throws {
     let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
     let result = try TestSupport.run(["demo", "--output", folder.path, "-v"])
     #expect(result.status == 2)
     #expect(!result.stderr.contains("appliances\r") && !result.stderr.contains("\r["))

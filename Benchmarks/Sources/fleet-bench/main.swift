@@ -1,0 +1,68 @@
+import Foundation
+import Simulator
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// fleet-bench [--servers N] [--silent-percent P] [--timeout S] [--binary PATH]
+// Starts N simulated Kea servers (N/2 load-balancing pairs) of which P % never answer, writes
+// their inventory, runs the failover-report binary on it as a child process, and prints the
+// run's wall time and the child's peak resident memory. Build the binary first:
+//   swift build -c release --product failover-report   (in the repository root)
+
+var servers = 2000
+var silentPercent = 5
+var timeout = 2.0
+var binary = "../.build/release/failover-report"
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+  switch argument {
+  case "--servers": servers = Int(arguments.next() ?? "") ?? servers
+  case "--silent-percent": silentPercent = Int(arguments.next() ?? "") ?? silentPercent
+  case "--timeout": timeout = Double(arguments.next() ?? "") ?? timeout
+  case "--binary": binary = arguments.next() ?? binary
+  default:
+    FileHandle.standardError.write(Data("fleet-bench: unknown argument \(argument)\n".utf8))
+    exit(2)
+  }
+}
+
+// Silent B servers: one pair in every (50 / P) has its B server silent, so P % of all servers.
+let pairs = servers / 2
+let silentEvery = silentPercent > 0 ? max(1, 50 / silentPercent) : 0
+let simulator = try await Simulator.start(Scenario.fleet(pairs: pairs, silentEvery: silentEvery))
+let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+  "fleet-bench-\(getpid())")
+try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+var yaml = "appliances:\n"
+for endpoint in simulator.endpoints {
+  yaml +=
+    "  - {name: \(endpoint.name), kind: kea, url: \"\(endpoint.url)\", service: dhcp4, site: \(endpoint.site)}\n"
+}
+let inventory = folder.appendingPathComponent("inventory.yaml")
+try yaml.write(to: inventory, atomically: true, encoding: .utf8)
+
+let process = Process()
+process.executableURL = URL(fileURLWithPath: binary)
+process.arguments = [
+  "run", "--inventory", inventory.path, "--output", folder.appendingPathComponent("www").path,
+  "--timeout", "\(timeout)", "--concurrency", "\(servers)",
+]
+process.standardOutput = FileHandle.nullDevice
+process.standardError = FileHandle.nullDevice
+let start = DispatchTime.now().uptimeNanoseconds
+try process.run()
+var status: Int32 = 0
+var usage = rusage()
+_ = wait4(process.processIdentifier, &status, 0, &usage)
+let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+let silent = silentEvery > 0 ? (0..<pairs).filter { $0 % silentEvery == silentEvery / 2 }.count : 0
+print(
+  String(
+    format:
+      "servers=%d silent=%d timeout=%.1f s wall=%.2f s (timeout + %.2f s) peak RSS=%.0f MB exit=%d",
+    servers, silent, timeout, seconds, seconds - timeout, Double(usage.ru_maxrss) / 1024,
+    (status >> 8) & 0xff))
+await simulator.stop()
+try? FileManager.default.removeItem(at: folder)

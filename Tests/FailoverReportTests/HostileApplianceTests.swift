@@ -1,0 +1,113 @@
+import Foundation
+import Simulator
+import Snapshot
+import Testing
+
+/// One appliance answering in a broken or malicious way, beside a healthy pair: it must be
+/// marked with a one-line reason while everything else is shown normally, the page must pass
+/// the publish gate, and the run must end within its deadline.
+extension ExternalProcesses {
+  @Suite("Hostile appliances")
+  struct HostileApplianceTests {
+    /// What the hostile server's row must say: the failure kind, or nil when its answer is
+    /// still usable (it is then shown, escaped). Every run exits 2: a pair with one server that
+    /// cannot be read (or that is answered for all commands with the same document) is judged
+    /// critical, as a scope of it may go unserved.
+    static let expectedKind: [Hostility: CollectionFailure.Kind?] = [
+      .notJSON: .malformed, .htmlErrorPage: .httpStatus, .truncatedJSON: .malformed,
+      .hugeBody: .tooLarge, .oneBytePerSecond: .timeout, .wrongContentType: nil,
+      .http500: .httpStatus, .http401: .unauthorized, .http404: .httpStatus,
+      .result1: .commandFailed, .result2: .commandFailed, .result3: .commandFailed,
+      .wrongTypes: .malformed, .hugeNumbers: nil, .oddTimestamps: nil, .markup: nil,
+      .manyRelationships: .malformed,
+    ]
+
+    @Test("each hostile answer degrades only its own appliance", arguments: Hostility.allCases)
+    func hostile(_ hostility: Hostility) async throws {
+      let simulator = try await Simulator.start([
+        Scenario.healthyLoadBalancing, .hostile(hostility),
+      ])
+      defer { Task { await simulator.stop() } }
+      let folder = try TestSupport.temporaryFolder()
+      defer { try? FileManager.default.removeItem(at: folder) }
+      var yaml = "appliances:\n"
+      for endpoint in simulator.endpoints {
+        yaml +=
+          "  - {name: \(endpoint.name), kind: kea, url: \"\(endpoint.url)\", service: dhcp4, site: \(endpoint.site)}\n"
+      }
+      let inventory = folder.appendingPathComponent("inventory.yaml")
+      try yaml.write(to: inventory, atomically: true, encoding: .utf8)
+      let result = try TestSupport.run([
+        "run", "--inventory", inventory.path, "--output", folder.appendingPathComponent("www").path,
+        "--json", folder.appendingPathComponent("snapshot.json").path, "--timeout", "3",
+        "--deadline", "10",
+      ])
+      let expected = try #require(Self.expectedKind[hostility])
+      let snapshot = try Snapshot.makeDecoder().decode(
+        Snapshot.self, from: Data(contentsOf: folder.appendingPathComponent("snapshot.json")))
+      let hostile = try #require(snapshot.appliances.first { $0.name == "hostile-a" })
+      #expect(hostile.failure?.kind == expected, "\(hostile.failure?.message ?? "no failure")")
+      #expect(result.status == 2, "\(result.stdout)")
+      // The status line stays one line, and appliance text cannot start the perfdata early.
+      #expect(result.stdout.split(separator: "\n").count == 1)
+      #expect(result.stdout.components(separatedBy: "|").count == 2)
+      #expect(result.stdout.count < 1000)
+      // One line, and short enough to read in a table cell.
+      if let message = hostile.failure?.message {
+        #expect(!message.contains("\n") && message.count <= 300, "\(message)")
+      }
+      // The healthy pair is untouched.
+      for name in ["dc1-kea-a", "dc1-kea-b"] {
+        let observation = snapshot.appliances.first { $0.name == name }
+        #expect(observation?.failure == nil)
+        #expect(observation?.kea?.relationships.first?.local?.state == "load-balancing")
+      }
+      // Published, so it passed the gate; nothing from the appliance became markup.
+      let page = try String(
+        contentsOf: folder.appendingPathComponent("www/index.html"), encoding: .utf8)
+      #expect(page.contains(">hostile-a<"))
+      #expect(!page.contains("<script>alert"))
+      #expect(!page.contains("<img src=x"))
+      if let message = hostile.failure?.message {
+        // The reason is on the page, escaped as the page escapes text.
+        let escaped = String(message.prefix(30)).replacingOccurrences(of: "&", with: "&amp;")
+          .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+          .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(
+            of: "'", with: "&#39;")
+        #expect(page.contains(escaped), "reason not shown: \(escaped)")
+      }
+      #expect(Double(snapshot.durationMilliseconds) <= 10_000)
+    }
+
+    @Test("markup from an appliance never becomes an element in Chromium: no script of it ran")
+    func markupInChromium() async throws {
+      let simulator = try await Simulator.start([.hostile(.markup), .hostile(.result1)])
+      defer { Task { await simulator.stop() } }
+      let folder = try TestSupport.temporaryFolder()
+      defer { try? FileManager.default.removeItem(at: folder) }
+      var yaml = "appliances:\n"
+      for (index, endpoint) in simulator.endpoints.enumerated() {
+        yaml +=
+          "  - {name: \(endpoint.name)-\(index), kind: kea, url: \"\(endpoint.url)\", service: dhcp4, site: \"\(Hostility.markupText.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\"", with: "\\\""))\"}\n"
+      }
+      let inventory = folder.appendingPathComponent("inventory.yaml")
+      try yaml.write(to: inventory, atomically: true, encoding: .utf8)
+      let run = try TestSupport.run([
+        "run", "--inventory", inventory.path, "--output", folder.path, "--timeout", "3",
+      ])
+      #expect(run.status == 2, "\(run.stdout)\(run.stderr)")
+      let page = folder.appendingPathComponent("index.html")
+      guard let result = try BrowserTests.chromium(["--dump-dom"], page: page) else { return }
+      let dom = result.stdout
+      #expect(
+        dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the markup is not shown as text")
+      // Only the page's own two scripts exist (the snapshot data block and page.js), and no
+      // element carries an event handler: nothing from the appliance could run.
+      #expect(dom.components(separatedBy: "<script").count - 1 == 2)
+      #expect(dom.firstMatch(of: /<[^>]*\son[a-z]+=/) == nil)
+      #expect(!dom.contains("<img"))
+      // page.js did run (it un-hides the filter), so scripts were not simply disabled.
+      #expect(dom.contains("<p class=\"filter\">"))
+    }
+  }
+}
