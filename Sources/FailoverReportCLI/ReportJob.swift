@@ -101,8 +101,8 @@ struct ReportJob {
     let page: [UInt8]
     let snapshotBytes: [UInt8]
     do {
-      page = try renderer.render(assessment, snapshot: snapshot)
       snapshotBytes = Array(try Snapshot.makeEncoder().encode(snapshot))
+      page = try renderer.render(assessment, snapshotJSON: snapshotBytes)
     } catch {
       return fail("cannot render the page: \(error)")
     }

@@ -20,13 +20,19 @@ public struct PageRenderer: Sendable {
 
   /// The page's bytes. The same snapshot and assessment always give the same bytes.
   public func render(_ assessment: Assessment, snapshot: Snapshot) throws -> [UInt8] {
+    try render(assessment, snapshotJSON: Array(try Snapshot.makeEncoder().encode(snapshot)))
+  }
+
+  /// The page, with the snapshot already encoded as `snapshot.json` holds it (so a run that
+  /// also writes that file encodes a large snapshot once).
+  public func render(_ assessment: Assessment, snapshotJSON: [UInt8]) throws -> [UInt8] {
     var root = PageView(assessment: assessment, help: help).value()
     let script = try assets.text(public: "page.js")
     root["css"] = .string(try assets.text(public: "style.css"))
     root["script"] = .string(script)
     root["csp"] = .string(Self.contentSecurityPolicy(scripts: [script]))
-    let json = String(decoding: try Snapshot.makeEncoder().encode(snapshot), as: UTF8.self)
-    root["snapshotJSON"] = .string(jsonEscapedForScript(json))
+    root["snapshotJSON"] = .string(
+      jsonEscapedForScript(String(decoding: snapshotJSON, as: UTF8.self)))
     return try library.render("page", .object(root))
   }
 

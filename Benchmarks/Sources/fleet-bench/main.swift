@@ -43,26 +43,42 @@ for endpoint in simulator.endpoints {
 let inventory = folder.appendingPathComponent("inventory.yaml")
 try yaml.write(to: inventory, atomically: true, encoding: .utf8)
 
-let process = Process()
-process.executableURL = URL(fileURLWithPath: binary)
-process.arguments = [
-  "run", "--inventory", inventory.path, "--output", folder.appendingPathComponent("www").path,
-  "--timeout", "\(timeout)", "--concurrency", "\(servers)",
+let snapshotPath = folder.appendingPathComponent("snapshot.json").path
+let childArguments = [
+  binary, "run", "--inventory", inventory.path, "--output",
+  folder.appendingPathComponent("www").path, "--json", snapshotPath, "--timeout", "\(timeout)",
+  "--concurrency", "\(servers)",
 ]
-process.standardOutput = FileHandle.nullDevice
-process.standardError = FileHandle.nullDevice
+// posix_spawn and wait4, not Foundation's Process: Process reaps its children itself, and the
+// child's resource usage would be lost.
+var fileActions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+posix_spawn_file_actions_init(&fileActions)
+posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
+posix_spawn_file_actions_addopen(&fileActions, 2, "/dev/null", O_WRONLY, 0)
+var argv: [UnsafeMutablePointer<CChar>?] = childArguments.map { strdup($0) } + [nil]
+var pid: pid_t = 0
 let start = DispatchTime.now().uptimeNanoseconds
-try process.run()
+guard posix_spawn(&pid, binary, &fileActions, nil, &argv, environ) == 0 else {
+  FileHandle.standardError.write(Data("fleet-bench: cannot start \(binary)\n".utf8))
+  exit(1)
+}
 var status: Int32 = 0
 var usage = rusage()
-_ = wait4(process.processIdentifier, &status, 0, &usage)
+_ = wait4(pid, &status, 0, &usage)
 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+var collection = -1.0
+if let data = FileManager.default.contents(atPath: snapshotPath),
+  let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+  let milliseconds = json["durationMilliseconds"] as? Double
+{
+  collection = milliseconds / 1000
+}
 let silent = silentEvery > 0 ? (0..<pairs).filter { $0 % silentEvery == silentEvery / 2 }.count : 0
 print(
   String(
     format:
-      "servers=%d silent=%d timeout=%.1f s wall=%.2f s (timeout + %.2f s) peak RSS=%.0f MB exit=%d",
-    servers, silent, timeout, seconds, seconds - timeout, Double(usage.ru_maxrss) / 1024,
-    (status >> 8) & 0xff))
+      "servers=%d silent=%d timeout=%.1f s collection=%.2f s wall=%.2f s (timeout + %.2f s) peak RSS=%.0f MB exit=%d",
+    servers, silent, timeout, collection, seconds, seconds - timeout,
+    Double(usage.ru_maxrss) / 1024, (status >> 8) & 0xff))
 await simulator.stop()
 try? FileManager.default.removeItem(at: folder)
