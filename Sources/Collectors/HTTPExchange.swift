@@ -48,24 +48,15 @@ struct HTTPExchange: Sendable {
       // The client's own timeout covers the answer's head only; a body that trickles in a
       // byte at a time must not outlast the appliance's deadline either, so the whole
       // exchange races the deadline.
-      (response, data) = try await withThrowingTaskGroup(of: (HTTPClientResponse, Data).self) {
-        group in
-        group.addTask {
-          let response = try await client.execute(
-            request, timeout: .milliseconds(Int64(remaining * 1000)))
-          let buffer = try await response.body.collect(upTo: limit)
-          return (response, Data(buffer.readableBytesView))
-        }
-        group.addTask {
-          try await Task.sleep(nanoseconds: UInt64(remaining * 1e9))
-          throw CollectionFailure(
-            .timeout, "no complete answer within \(Self.formatSeconds(timeout)) s")
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else {
-          throw CollectionFailure(.timeout, "no answer")
-        }
-        return first
+      (response, data) = try await withDeadline(
+        seconds: remaining,
+        orThrow: CollectionFailure(
+          .timeout, "no complete answer within \(Self.formatSeconds(timeout)) s")
+      ) {
+        let response = try await client.execute(
+          request, timeout: .milliseconds(Int64(remaining * 1000)))
+        let buffer = try await response.body.collect(upTo: limit)
+        return (response, Data(buffer.readableBytesView))
       }
     } catch {
       throw Self.classify(error, timeout: settings.timeout, limit: settings.maximumResponseBytes)

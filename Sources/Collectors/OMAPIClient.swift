@@ -19,19 +19,11 @@ struct OMAPIClient {
     let seconds = deadline.timeIntervalSinceNow
     guard seconds > 0 else { throw CollectionFailure(.timeout, "no time left to ask OMAPI") }
     do {
-      return try await withThrowingTaskGroup(of: OMAPIMessage.self) { group in
-        group.addTask { try await exchange(type: type, name: name, seconds: seconds) }
-        group.addTask {
-          try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-          throw CollectionFailure(
-            .timeout, "OMAPI at \(host):\(port) did not answer within \(Self.format(seconds)) s")
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else {
-          throw CollectionFailure(.timeout, "OMAPI gave no answer")
-        }
-        return first
-      }
+      return try await withDeadline(
+        seconds: seconds,
+        orThrow: CollectionFailure(
+          .timeout, "OMAPI at \(host):\(port) did not answer within \(Self.format(seconds)) s")
+      ) { try await exchange(type: type, name: name, seconds: seconds) }
     } catch let failure as CollectionFailure {
       throw failure
     } catch let error as ChannelError {
