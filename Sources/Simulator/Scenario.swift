@@ -43,21 +43,26 @@ extension Scenario {
     [Server.Peer(name: first, role: "primary"), Server.Peer(name: second, role: secondRole)]
   }
 
+  /// Two servers in load-balancing, each serving its own scope, reached by their own names.
+  private static func healthyPair(_ first: String, _ second: String) -> [Server] {
+    let names = [first, second]
+    let peers = pair(first, second)
+    return names.enumerated().map { position, name in
+      Server(
+        name: name, path: name, mode: "load-balancing",
+        role: position == 0 ? "primary" : "secondary", state: "load-balancing", scopes: [name],
+        remote: remote(
+          "load-balancing", role: position == 0 ? "secondary" : "primary",
+          scopes: [names[1 - position]]), peers: peers)
+    }
+  }
+
   /// `pairs` healthy load-balancing pairs named `fleet-N-a` / `fleet-N-b`, one site per ten
   /// pairs; the B server of every `deadEvery`-th pair is unreachable and of every
   /// `silentEvery`-th pair never answers (0: none). For runs over hundreds of appliances.
   public static func fleet(pairs: Int, deadEvery: Int = 0, silentEvery: Int = 0) -> [Scenario] {
     (0..<pairs).map { index in
-      let names = ["fleet-\(index)-a", "fleet-\(index)-b"]
-      let peers = pair(names[0], names[1])
-      var servers = names.enumerated().map { position, name in
-        Server(
-          name: name, path: name, mode: "load-balancing",
-          role: position == 0 ? "primary" : "secondary", state: "load-balancing", scopes: [name],
-          remote: remote(
-            "load-balancing", role: position == 0 ? "secondary" : "primary",
-            scopes: [names[1 - position]]), peers: peers)
-      }
+      var servers = healthyPair("fleet-\(index)-a", "fleet-\(index)-b")
       if deadEvery > 0, index % deadEvery == deadEvery - 1 {
         servers[1].behavior = .unreachable
       } else if silentEvery > 0, index % silentEvery == silentEvery / 2 {
@@ -71,16 +76,7 @@ extension Scenario {
 
   /// A load-balancing pair whose A server answers in the given broken or malicious way.
   public static func hostile(_ hostility: Hostility) -> Scenario {
-    let names = ["hostile-a", "hostile-b"]
-    let peers = pair(names[0], names[1])
-    var servers = names.enumerated().map { position, name in
-      Server(
-        name: name, path: name, mode: "load-balancing",
-        role: position == 0 ? "primary" : "secondary", state: "load-balancing", scopes: [name],
-        remote: remote(
-          "load-balancing", role: position == 0 ? "secondary" : "primary",
-          scopes: [names[1 - position]]), peers: peers)
-    }
+    var servers = healthyPair("hostile-a", "hostile-b")
     servers[0].behavior = .hostile(hostility)
     return Scenario(
       name: "hostile-\(hostility.rawValue)", summary: "a server that answers badly",

@@ -34,6 +34,15 @@ public final class Simulator: Sendable {
     self.task = task
   }
 
+  /// An inventory of every simulated Kea server, one flow mapping per line (servers that want
+  /// credentials would need them added).
+  public var keaInventoryYAML: String {
+    "appliances:\n"
+      + endpoints.map { endpoint in
+        "  - {name: \(endpoint.name), kind: kea, url: \"\(endpoint.url)\", service: \(endpoint.service), site: \(endpoint.site)}\n"
+      }.joined()
+  }
+
   /// Where the EdgeConnect group's failover-state rows are served.
   public var edgeConnectStateURL: String {
     "http://127.0.0.1:\(port)/edgeconnect/dhcp-failover-state"

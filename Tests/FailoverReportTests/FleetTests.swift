@@ -17,11 +17,7 @@ extension ExternalProcesses {
       #expect(simulator.endpoints.count == 200)
       let folder = try TestSupport.temporaryFolder()
       defer { try? FileManager.default.removeItem(at: folder) }
-      var yaml = "appliances:\n"
-      for endpoint in simulator.endpoints {
-        yaml +=
-          "  - {name: \(endpoint.name), kind: kea, url: \"\(endpoint.url)\", service: dhcp4, site: \(endpoint.site)}\n"
-      }
+      let yaml = simulator.keaInventoryYAML
       let inventory = folder.appendingPathComponent("inventory.yaml")
       try yaml.write(to: inventory, atomically: true, encoding: .utf8)
       // Long enough that the 180 healthy appliances finish well inside it even on a two-core CI

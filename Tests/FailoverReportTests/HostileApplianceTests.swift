@@ -30,11 +30,7 @@ extension ExternalProcesses {
       defer { Task { await simulator.stop() } }
       let folder = try TestSupport.temporaryFolder()
       defer { try? FileManager.default.removeItem(at: folder) }
-      var yaml = "appliances:\n"
-      for endpoint in simulator.endpoints {
-        yaml +=
-          "  - {name: \(endpoint.name), kind: kea, url: \"\(endpoint.url)\", service: dhcp4, site: \(endpoint.site)}\n"
-      }
+      let yaml = simulator.keaInventoryYAML
       let inventory = folder.appendingPathComponent("inventory.yaml")
       try yaml.write(to: inventory, atomically: true, encoding: .utf8)
       let result = try TestSupport.run([

@@ -35,11 +35,7 @@ let simulator = try await Simulator.start(Scenario.fleet(pairs: pairs, silentEve
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
   "fleet-bench-\(getpid())")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-var yaml = "appliances:\n"
-for endpoint in simulator.endpoints {
-  yaml +=
-    "  - {name: \(endpoint.name), kind: kea, url: \"\(endpoint.url)\", service: dhcp4, site: \(endpoint.site)}\n"
-}
+let yaml = simulator.keaInventoryYAML
 let inventory = folder.appendingPathComponent("inventory.yaml")
 try yaml.write(to: inventory, atomically: true, encoding: .utf8)
 
