@@ -48,6 +48,6 @@ extension PageRenderer {
             ("snapshot", .string(run.snapshot)),
           ]))
       })
-    return try assets.library().render("archive", .object(root))
+    return try library.render("archive", .object(root))
   }
 }

@@ -9,7 +9,8 @@ import Templating
 /// redacted snapshot embedded as JSON.
 public struct PageRenderer: Sendable {
   public let assets: Assets
-  private let library: TemplateLibrary
+  /// Compiled once; internal so the archive index (its own file) renders with it too.
+  let library: TemplateLibrary
   private let help: HelpCatalog
 
   public init(assets: Assets) throws {
