@@ -20,3 +20,14 @@ public struct InventoryError: Error, Sendable, Equatable, CustomStringConvertibl
       ? "\(file):\(line):\(column): \(message)" : "\(file):\(line):\(column): \(path): \(message)"
   }
 }
+
+extension InventoryError {
+  /// The same error with libyaml's line and column turned into the editor's.
+  func atEditorPosition(in text: String) -> InventoryError {
+    let position = EditorPosition(yamlLine: line, yamlColumn: column, in: text)
+    var error = self
+    error.line = position.line
+    error.column = position.column
+    return error
+  }
+}

@@ -26,7 +26,7 @@ extension Inventory {
     do {
       root = try Yams.compose(yaml: text)
     } catch let error as YamlError {
-      throw InventoryParser.translate(error, file: file)
+      throw InventoryParser.translate(error, file: file).atEditorPosition(in: text)
     } catch {
       throw InventoryError(file: file, line: 1, column: 1, path: "", message: "\(error)")
     }
@@ -35,7 +35,11 @@ extension Inventory {
         file: file, line: 1, column: 1, path: "",
         message: "the inventory is empty: expected a mapping with 'appliances'")
     }
-    return try InventoryParser(file: file).inventory(from: root)
+    do {
+      return try InventoryParser(file: file).inventory(from: root)
+    } catch {
+      throw error.atEditorPosition(in: text)
+    }
   }
 }
 
@@ -149,7 +153,7 @@ struct InventoryParser {
     entry.peer = try optionalString(map["peer"], path: path + ".peer")
     if let omapiNode = map["omapi"] {
       let text = try string(omapiNode, path: path + ".omapi")
-      guard OMAPICollector.split(text) != nil else {
+      guard OMAPIEndpoint(text) != nil else {
         throw error(
           at: omapiNode, path: path + ".omapi",
           "expected HOST:PORT (dhcpd's omapi-port, 7911 by default), found \"\(text)\"")

@@ -40,7 +40,7 @@ struct OMAPICollector {
   private func ask() async throws(CollectionFailure) -> (
     status: FailoverPeerStatus, exchange: RawExchange
   ) {
-    guard let address = entry.omapi, let (host, port) = Self.split(address) else {
+    guard let address = entry.omapi, let endpoint = OMAPIEndpoint(address) else {
       throw CollectionFailure(.configuration, "omapi must be HOST:PORT")
     }
     guard let peerName = entry.peer else {
@@ -56,53 +56,8 @@ struct OMAPICollector {
       }
       key = try OMAPIKey.parse(text, file: file)
     }
-    let client = OMAPIClient(host: host, port: port, key: key, deadline: deadline)
+    let client = OMAPIClient(host: endpoint.host, port: endpoint.port, key: key, deadline: deadline)
     let answer = try await client.open(type: "failover-state", name: peerName)
-    return (Self.status(answer, peer: peerName), Self.evidence(answer, peer: peerName))
-  }
-
-  /// The failover-state object's values as the "DHCP Failover State" columns.
-  static func status(_ answer: OMAPIMessage, peer: String) -> FailoverPeerStatus {
-    func state(_ name: String) -> String? {
-      answer.number(name).map { FailoverStateNumbers.name(of: Int($0)) ?? "unknown-state" }
-    }
-    // stos values are Unix seconds cut to 32 bits.
-    func time(_ name: String) -> Date? {
-      answer.number(name).flatMap { $0 == 0 ? nil : Date(timeIntervalSince1970: Double($0)) }
-    }
-    let role = answer.number("hierarchy").map { $0 == 0 ? "primary" : "secondary" }
-    var status = FailoverPeerStatus(
-      name: answer.text("name") ?? peer, role: role, myState: state("local-state"),
-      myStateTime: time("local-stos"), partnerState: state("partner-state"),
-      partnerStateTime: time("partner-stos"), mclt: answer.number("mclt").map(Int.init))
-    status.maxResponseDelay = answer.number("max-response-delay").map(Int.init)
-    status.unackedUpdates = answer.number("cur-unacked-updates").map(Int.init)
-    return status
-  }
-
-  /// The answer's values, one per line, as evidence; addresses are left out (dhcpd sends a
-  /// pointer's bytes there, not an address).
-  static func evidence(_ answer: OMAPIMessage, peer: String) -> RawExchange {
-    let lines = answer.objectValues.compactMap { name, value -> String? in
-      guard !name.hasSuffix("-address") else { return nil }
-      if name == "name" { return "name = \"\(String(decoding: value, as: UTF8.self))\"" }
-      if (1...4).contains(value.count) {
-        return "\(name) = \(value.reduce(UInt32(0)) { $0 << 8 | UInt32($1) })"
-      }
-      return "\(name) = " + value.map { String(format: "%02x", $0) }.joined(separator: ":")
-    }
-    return RawExchange(
-      command: "omapi open failover-state \"\(peer)\"", httpStatus: nil,
-      body: lines.joined(separator: "\n"), truncated: false)
-  }
-
-  /// `host:port`, `[v6]:port`.
-  static func split(_ address: String) -> (String, Int)? {
-    guard let colon = address.lastIndex(of: ":"),
-      let port = Int(address[address.index(after: colon)...]), (1...65535).contains(port)
-    else { return nil }
-    var host = String(address[..<colon])
-    if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-    return host.isEmpty ? nil : (host, port)
+    return (answer.failoverPeerStatus(peer: peerName), answer.failoverStateEvidence(peer: peerName))
   }
 }

@@ -106,6 +106,21 @@ struct InventoryTests {
         "appliances:\n  - name: e\n    kind: edgeconnect\n    export: /x.csv\n    deployment: ssh://e/\n",
         "inventory.yaml:5:17: appliances[0].deployment: expected an http:// or https:// URL"
       ),
+      // Found by the inventory fuzz target: libyaml counted the lone \r as a line break and
+      // pointed one line past the end; editors count \n only.
+      (
+        "applOptionalappliances:\n  - m a\n    ki=d:ncurr keei\rnc2e",
+        "inventory.yaml:3:25: not valid YAML: could not find expected ':'"
+      ),
+      (
+        "appliances:\r\n  - name: a\r\n    kind: kae\r\n",
+        "inventory.yaml:3:11: appliances[0].kind: expected one of kea, dhcpd, edgeconnect"
+      ),
+      // U+2028 ends the comment for libyaml (its line 3), not for an editor (line 2).
+      (
+        "# note\u{2028}more\nappliances:\n  - name: a\n",
+        "inventory.yaml:2:11: not valid YAML: mapping values are not allowed"
+      ),
     ])
   func mistakes(yaml: String, expected: String) throws {
     let error = try #require(Self.error(yaml))

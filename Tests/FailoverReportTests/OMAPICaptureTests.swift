@@ -114,7 +114,7 @@ struct OMAPICaptureTests {
       let printed = transcript.last { $0.0 == name }?.1
       #expect(answer.value(name) == printed, "\(name)")
     }
-    let status = OMAPICollector.status(answer, peer: "lab-fo")
+    let status = answer.failoverPeerStatus(peer: "lab-fo")
     #expect(status.myState == "normal")
     #expect(status.partnerState == "normal")
     #expect(status.role == "secondary")
@@ -144,7 +144,7 @@ struct OMAPICaptureTests {
     for message in server.dropFirst() {
       #expect(message.signature.count == 32)
     }
-    #expect(server.last.map { OMAPICollector.status($0, peer: "lab-fo").myState } == "normal")
+    #expect(server.last.map { $0.failoverPeerStatus(peer: "lab-fo").myState } == "normal")
   }
 
   @Test(
@@ -164,7 +164,7 @@ struct OMAPICaptureTests {
       if text.contains("\nupdate") { continue }
       var message = OMAPIMessage(operation: .update, id: 1, messageValues: [], objectValues: [])
       message.objectValues = values.map { (name: $0.0, value: $0.1) }
-      let status = OMAPICollector.status(message, peer: "lab-fo")
+      let status = message.failoverPeerStatus(peer: "lab-fo")
       let state = try #require(status.myState, "\(file)")
       #expect(FailoverStateNumbers.all.contains { $0.name == state }, "\(file)")
       decoded += 1
