@@ -16,7 +16,12 @@ struct LeasesFileCollector {
       let result = try LeasesFileReader.read(path: path)
       let peers = result.peers.filter { peer in entry.peer.map { $0 == peer.name } ?? true }
       observation.failoverPeers = peers
-      if peers.isEmpty {
+      if peers.isEmpty && result.tornTail && result.peers.isEmpty {
+        observation.failure = CollectionFailure(
+          .malformed,
+          "the leases file ends inside a failover stanza and holds no whole one (was it being written, or cut short?)"
+        )
+      } else if peers.isEmpty {
         observation.failure = CollectionFailure(
           .notConfigured,
           entry.peer.map { "the leases file holds no state for the failover peer \"\($0)\"" }
