@@ -22,6 +22,8 @@ public enum Hostility: String, Sendable, CaseIterable {
   case oddTimestamps = "odd-timestamps"
   case markup = "markup"
   case manyRelationships = "many-relationships"
+  case connectionReset = "connection-reset"
+  case duplicateServerNames = "duplicate-server-names"
 
   /// Text meant to break out of HTML, JSON or a log line if anything ever failed to escape it.
   public static let markupText =
@@ -90,7 +92,9 @@ public enum Hostility: String, Sendable, CaseIterable {
         KeaAnswers.statusGet(status, uptime: Int.max).text.replacingOccurrences(
           of: "\"uptime\": ", with: "\"uptime\": 1e308, \"x\": "))
     case .oddTimestamps:
+      // Its clock 300 years ahead, its partner last seen 500 years from now (a negative age).
       var status = server
+      status.clockOffset = 86_400 * 365 * 300
       status.remote?.age = -86_400 * 365 * 500
       return Self.raw(.ok, "application/json", KeaAnswers.statusGet(status, uptime: -1).text)
     case .markup:
@@ -110,6 +114,29 @@ public enum Hostility: String, Sendable, CaseIterable {
       arguments["high-availability"] = .array(Array(repeating: relationship, count: 10_000))
       first["arguments"] = .object(arguments)
       return Self.raw(.ok, "application/json", WireJSON.array([.object(first)]).text)
+    case .connectionReset:
+      // Part of an answer, then the connection drops (the handler fails mid-body).
+      return Response(
+        status: .ok, headers: [.contentType: "application/json"],
+        body: ResponseBody { writer in
+          try await writer.write(ByteBuffer(string: #"[{"result": 0, "argu"#))
+          throw CancellationError()
+        })
+    case .duplicateServerNames:
+      // The partner given the server's own name, in the same relationship listed twice.
+      guard case .array(let items) = KeaAnswers.statusGet(server, uptime: 1),
+        case .object(var first)? = items.first, case .object(var arguments)? = first["arguments"],
+        case .array(let relationships)? = arguments["high-availability"],
+        let relationship = relationships.first
+      else { return Self.raw(.ok, "application/json", "[]") }
+      arguments["high-availability"] = .array([relationship, relationship])
+      first["arguments"] = .object(arguments)
+      let partner = server.remote.map { _ in server.peers.first { $0.name != server.name }?.name }
+      var text = WireJSON.array([.object(first)]).text
+      if let partner = partner ?? nil {
+        text = text.replacingOccurrences(of: "\"\(partner)\"", with: "\"\(server.name)\"")
+      }
+      return Self.raw(.ok, "application/json", text)
     }
   }
 

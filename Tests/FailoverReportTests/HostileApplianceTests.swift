@@ -19,7 +19,7 @@ extension ExternalProcesses {
       .http500: .httpStatus, .http401: .unauthorized, .http404: .httpStatus,
       .result1: .commandFailed, .result2: .commandFailed, .result3: .commandFailed,
       .wrongTypes: .malformed, .hugeNumbers: nil, .oddTimestamps: nil, .markup: nil,
-      .manyRelationships: .malformed,
+      .manyRelationships: .malformed, .connectionReset: .unreachable, .duplicateServerNames: nil,
     ]
 
     @Test("each hostile answer degrades only its own appliance", arguments: Hostility.allCases)
