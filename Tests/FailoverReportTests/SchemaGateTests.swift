@@ -63,6 +63,12 @@ struct SchemaGateTests {
         "<main><progress max=\"100\" value=\"lots\">MARK</progress>"
       ),
       ("bad time", "<main>", "<main><time datetime=\"yesterday\">MARK</time>"),
+      // Each element admits only the attributes the templates give it.
+      ("an attribute this element never has", "<main>", "<main><span id=\"x\">MARK</span>"),
+      (
+        "hidden on a table cell", "<main>",
+        "<main><table><tbody><tr><td hidden=\"\">MARK</td></tr></tbody></table>"
+      ),
     ])
   func rejected(name: String, find: String, replace: String) throws {
     guard FileManager.default.fileExists(atPath: KeaCaptureDecodingTests.captures.path) else {
