@@ -34,11 +34,14 @@ public struct Snapshot: Codable, Sendable, Equatable {
 }
 
 extension Snapshot {
-  /// The encoder that writes `snapshot.json`: sorted keys and whole-second UTC dates, so the
-  /// same snapshot always gives the same bytes.
+  /// The encoder that writes `snapshot.json`: compact, sorted keys (Foundation's encoder
+  /// otherwise writes them in hash order, which changes from process to process) and
+  /// whole-second UTC dates, so the same snapshot always gives the same bytes. Not
+  /// pretty-printed: on a large snapshot that made encoding, which is most of rendering the
+  /// page, markedly slower and the page a third larger; `jq .` pretty-prints it.
   public static func makeEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .custom { date, encoder in
       var container = encoder.singleValueContainer()
       try container.encode(Timestamp.iso(date))

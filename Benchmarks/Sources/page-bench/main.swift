@@ -87,13 +87,21 @@ let renderer = try PageRenderer(assets: .embedded)
 let validator = PageValidator(schema: Assets.embedded.templates["schema.rng"])
 var assessTimes: [Double] = []
 var renderTimes: [Double] = []
+var encodeTimes: [Double] = []
 var validateTimes: [Double] = []
 var withoutSchemaTimes: [Double] = []
 var pageBytes = 0
 var problemCount = 0
 for _ in 0..<iterations {
   let (assessment, assessTime) = seconds { Assessor.assess(snapshot) }
-  let (page, renderTime) = try seconds { try renderer.render(assessment, snapshot: snapshot) }
+  let (json, encodeTime) = try seconds { Array(try Snapshot.makeEncoder().encode(snapshot)) }
+  let (page, pageTime) = try seconds { try renderer.render(assessment, snapshotJSON: json) }
+  let renderTime = encodeTime + pageTime
+  encodeTimes.append(encodeTime)
+  if ProcessInfo.processInfo.environment["COMPACT"] != nil {
+    let (_, compactTime) = try seconds { try JSONEncoder().encode(snapshot) }
+    print("compact unsorted encode \(compactTime)")
+  }
   let (problems, validateTime) = seconds { validator.validate(page) }
   let (_, withoutSchemaTime) = seconds { PageValidator(schema: nil).validate(page) }
   assessTimes.append(assessTime)
@@ -107,11 +115,13 @@ for _ in 0..<iterations {
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 let assess = median(assessTimes)
 let render = median(renderTimes)
+let encode = median(encodeTimes)
 let validate = median(validateTimes)
 let withoutSchema = median(withoutSchemaTimes)
 print(
   String(
     format:
-      "servers=%d page=%.1f MB problems=%d assess=%.0f ms render=%.0f ms validate=%.0f ms (%.0f %% of render; %.0f ms of it without the schema) total=%.0f ms",
-    servers, Double(pageBytes) / 1e6, problemCount, assess * 1000, render * 1000, validate * 1000,
+      "servers=%d page=%.1f MB problems=%d assess=%.0f ms render=%.0f ms (snapshot JSON %.0f ms) validate=%.0f ms (%.0f %% of render; %.0f ms of it without the schema) total=%.0f ms",
+    servers, Double(pageBytes) / 1e6, problemCount, assess * 1000, render * 1000, encode * 1000,
+    validate * 1000,
     validate / render * 100, withoutSchema * 1000, (assess + render + validate) * 1000))
