@@ -106,14 +106,9 @@ public enum Hostility: String, Sendable, CaseIterable {
       status.remote?.lastScopes = [Self.markupText]
       return Self.raw(.ok, "application/json", KeaAnswers.statusGet(status, uptime: 1).text)
     case .manyRelationships:
-      guard case .array(let items) = KeaAnswers.statusGet(server, uptime: 1),
-        case .object(var first)? = items.first, case .object(var arguments)? = first["arguments"],
-        case .array(let relationships)? = arguments["high-availability"],
-        let relationship = relationships.first
-      else { return Self.raw(.ok, "application/json", "[]") }
-      arguments["high-availability"] = .array(Array(repeating: relationship, count: 10_000))
-      first["arguments"] = .object(arguments)
-      return Self.raw(.ok, "application/json", WireJSON.array([.object(first)]).text)
+      return Self.raw(
+        .ok, "application/json",
+        Self.statusGet(server) { Array(repeating: $0, count: 10_000) })
     case .connectionReset:
       // Part of an answer, then the connection drops (the handler fails mid-body).
       return Response(
@@ -124,20 +119,26 @@ public enum Hostility: String, Sendable, CaseIterable {
         })
     case .duplicateServerNames:
       // The partner given the server's own name, in the same relationship listed twice.
-      guard case .array(let items) = KeaAnswers.statusGet(server, uptime: 1),
-        case .object(var first)? = items.first, case .object(var arguments)? = first["arguments"],
-        case .array(let relationships)? = arguments["high-availability"],
-        let relationship = relationships.first
-      else { return Self.raw(.ok, "application/json", "[]") }
-      arguments["high-availability"] = .array([relationship, relationship])
-      first["arguments"] = .object(arguments)
-      let partner = server.remote.map { _ in server.peers.first { $0.name != server.name }?.name }
-      var text = WireJSON.array([.object(first)]).text
-      if let partner = partner ?? nil {
+      var text = Self.statusGet(server) { [$0, $0] }
+      if let partner = server.peers.first(where: { $0.name != server.name })?.name {
         text = text.replacingOccurrences(of: "\"\(partner)\"", with: "\"\(server.name)\"")
       }
       return Self.raw(.ok, "application/json", text)
     }
+  }
+
+  /// status-get's answer text with its list of relationships replaced by
+  /// `relationships(first)`.
+  private static func statusGet(
+    _ server: SimulatedKeaServer, relationships: (WireJSON) -> [WireJSON]
+  ) -> String {
+    guard case .array(let items) = KeaAnswers.statusGet(server, uptime: 1),
+      case .object(var first)? = items.first, case .object(var arguments)? = first["arguments"],
+      case .array(let listed)? = arguments["high-availability"], let relationship = listed.first
+    else { return "[]" }
+    arguments["high-availability"] = .array(relationships(relationship))
+    first["arguments"] = .object(arguments)
+    return WireJSON.array([.object(first)]).text
   }
 
   private static func escaped(_ text: String) -> String {

@@ -30,17 +30,9 @@ extension ExternalProcesses {
       defer { Task { await simulator.stop() } }
       let folder = try TestSupport.temporaryFolder()
       defer { try? FileManager.default.removeItem(at: folder) }
-      let yaml = simulator.keaInventoryYAML
-      let inventory = folder.appendingPathComponent("inventory.yaml")
-      try yaml.write(to: inventory, atomically: true, encoding: .utf8)
-      let result = try TestSupport.run([
-        "run", "--inventory", inventory.path, "--output", folder.appendingPathComponent("www").path,
-        "--json", folder.appendingPathComponent("snapshot.json").path, "--timeout", "3",
-        "--deadline", "10",
-      ])
+      let (result, snapshot, page) = try Self.runJob(
+        inventory: simulator.keaInventoryYAML, in: folder)
       let expected = try #require(Self.expectedKind[hostility])
-      let snapshot = try Snapshot.makeDecoder().decode(
-        Snapshot.self, from: Data(contentsOf: folder.appendingPathComponent("snapshot.json")))
       let hostile = try #require(snapshot.appliances.first { $0.name == "hostile-a" })
       #expect(hostile.failure?.kind == expected, "\(hostile.failure?.message ?? "no failure")")
       #expect(result.status == 2, "\(result.stdout)")
@@ -59,17 +51,12 @@ extension ExternalProcesses {
         #expect(observation?.kea?.relationships.first?.local?.state == "load-balancing")
       }
       // Published, so it passed the gate; nothing from the appliance became markup.
-      let page = try String(
-        contentsOf: folder.appendingPathComponent("www/index.html"), encoding: .utf8)
       #expect(page.contains(">hostile-a<"))
       #expect(!page.contains("<script>alert"))
       #expect(!page.contains("<img src=x"))
       if let message = hostile.failure?.message {
         // The reason is on the page, escaped as the page escapes text.
-        let escaped = String(message.prefix(30)).replacingOccurrences(of: "&", with: "&amp;")
-          .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-          .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(
-            of: "'", with: "&#39;")
+        let escaped = Self.escapedAsOnThePage(String(message.prefix(30)))
         #expect(page.contains(escaped), "reason not shown: \(escaped)")
       }
       #expect(Double(snapshot.durationMilliseconds) <= 10_000)
@@ -104,6 +91,32 @@ extension ExternalProcesses {
       #expect(!dom.contains("<img"))
       // page.js did run (it un-hides the filter), so scripts were not simply disabled.
       #expect(dom.contains("<p class=\"filter\">"))
+    }
+
+    /// Runs the job on `inventory` (3 s per appliance, 10 s in all, as the hostile tests
+    /// expect) and returns its result, the snapshot it wrote and the page it published.
+    static func runJob(inventory: String, in folder: URL) throws -> (
+      TestSupport.Result, Snapshot, String
+    ) {
+      let file = folder.appendingPathComponent("inventory.yaml")
+      try inventory.write(to: file, atomically: true, encoding: .utf8)
+      let result = try TestSupport.run([
+        "run", "--inventory", file.path, "--output", folder.appendingPathComponent("www").path,
+        "--json", folder.appendingPathComponent("snapshot.json").path, "--timeout", "3",
+        "--deadline", "10",
+      ])
+      let snapshot = try Snapshot.makeDecoder().decode(
+        Snapshot.self, from: Data(contentsOf: folder.appendingPathComponent("snapshot.json")))
+      let page = try String(
+        contentsOf: folder.appendingPathComponent("www/index.html"), encoding: .utf8)
+      return (result, snapshot, page)
+    }
+
+    /// Text as the page's templates escape it.
+    static func escapedAsOnThePage(_ text: String) -> String {
+      text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        .replacingOccurrences(of: "'", with: "&#39;")
     }
   }
 }

@@ -79,24 +79,16 @@ extension ExternalProcesses {
         try Data(hostileCase.leases.utf8).write(to: leases)
         yaml += "    leases: \(leases.path)\n"
       }
-      let inventory = folder.appendingPathComponent("inventory.yaml")
-      try yaml.write(to: inventory, atomically: true, encoding: .utf8)
-      let result = try TestSupport.run([
-        "run", "--inventory", inventory.path, "--output", folder.appendingPathComponent("www").path,
-        "--json", folder.appendingPathComponent("snapshot.json").path, "--timeout", "3",
-        "--deadline", "10",
-      ])
-      let snapshot = try Snapshot.makeDecoder().decode(
-        Snapshot.self, from: Data(contentsOf: folder.appendingPathComponent("snapshot.json")))
+      let (result, snapshot, page) = try HostileApplianceTests.runJob(inventory: yaml, in: folder)
       let hostile = try #require(snapshot.appliances.first { $0.name == "hostile-d" })
-      let page = try String(
-        contentsOf: folder.appendingPathComponent("www/index.html"), encoding: .utf8)
       if let (kind, reason) = hostileCase.expectedFailure {
         let failure = try #require(hostile.failure)
         #expect(failure.kind == kind, "\(failure.message)")
         #expect(failure.message.contains(reason), "\(failure.message)")
         #expect(!failure.message.contains("\n") && failure.message.count <= 300)
-        #expect(page.contains(Self.escaped(failure.message)), "reason not on the page")
+        #expect(
+          page.contains(HostileApplianceTests.escapedAsOnThePage(failure.message)),
+          "reason not on the page")
       } else {
         #expect(hostile.failure == nil)
         #expect(hostile.failoverPeers?.first?.myState == "frobnicated")
@@ -112,12 +104,6 @@ extension ExternalProcesses {
         #expect(observation?.kea?.relationships.first?.local?.state == "load-balancing")
       }
       #expect(snapshot.durationMilliseconds <= 4_000, "the run outlived its timeout + 1 s")
-    }
-
-    static func escaped(_ text: String) -> String {
-      text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        .replacingOccurrences(of: "'", with: "&#39;")
     }
   }
 }
