@@ -112,14 +112,15 @@ struct PolicyCheck {
       let key = UnsafeRawPointer(name)
       if let known = elementKinds[key] { return known }
       let text = PolicyCheck.string(name)
-      let kind: ElementKind =
-        if PolicyCheck.forbiddenXHTML.contains(text) { .forbidden } else if text == "script" {
-          .script
-        } else if text == "meta" { .meta } else if text == "style" {
-          .style
-        } else if !knownElements.isEmpty && !knownElements.contains(text) { .unknown } else {
-          .ordinary
-        }
+      let kind: ElementKind
+      switch text {
+      case "script": kind = .script
+      case "meta": kind = .meta
+      case "style": kind = .style
+      case _ where PolicyCheck.forbiddenXHTML.contains(text): kind = .forbidden
+      case _ where !knownElements.isEmpty && !knownElements.contains(text): kind = .unknown
+      default: kind = .ordinary
+      }
       elementKinds[key] = kind
       return kind
     }
@@ -160,12 +161,14 @@ struct PolicyCheck {
       let key = UnsafeRawPointer(name)
       if let known = attributeKinds[key] { return known }
       let text = PolicyCheck.string(name)
-      let kind: AttributeKind =
-        if text == "id" { .id } else if text == "href" {
-          .href
-        } else if PolicyCheck.loadingAttributes.contains(text) {
-          .loading
-        } else if text.lowercased().hasPrefix("on") { .eventHandler } else { .ordinary }
+      let kind: AttributeKind
+      switch text {
+      case "id": kind = .id
+      case "href": kind = .href
+      case _ where PolicyCheck.loadingAttributes.contains(text): kind = .loading
+      case _ where text.lowercased().hasPrefix("on"): kind = .eventHandler
+      default: kind = .ordinary
+      }
       attributeKinds[key] = kind
       return kind
     }
