@@ -16,7 +16,7 @@ struct LeasesFileCollector {
       let result = try LeasesFileReader.read(path: path)
       let peers = result.peers.filter { peer in entry.peer.map { $0 == peer.name } ?? true }
       observation.failoverPeers = peers
-      if peers.isEmpty && result.tornTail && result.peers.isEmpty {
+      if result.peers.isEmpty && result.tornTail {
         observation.failure = CollectionFailure(
           .malformed,
           "the leases file ends inside a failover stanza and holds no whole one (was it being written, or cut short?)"
