@@ -86,6 +86,22 @@ struct KeaPeerChecks {
           .warning, "config-mismatch", "The servers' configurations give different roles or peers.")
       )
     }
+    for member in members where member.answered {
+      if member.configuration == nil {
+        findings.append(
+          Finding(
+            .warning, "config-unknown",
+            "\(member.serverName) answered status-get but not config-get usably: its peers and timers are unknown, and it is placed here by its partner's configuration."
+          ))
+      }
+      if let values = implausibleValues(member.status?.remote) {
+        findings.append(
+          Finding(
+            .warning, "implausible",
+            "\(member.serverName) reports values no Kea server can have (\(values)); its answer is shown but not trusted."
+          ))
+      }
+    }
     for server in actives where server.appliance == nil {
       findings.append(
         Finding(
@@ -93,6 +109,24 @@ struct KeaPeerChecks {
           "\(server.name) is not in the inventory: only its partner's view of it is shown."))
     }
     return findings
+  }
+
+  /// Counters below zero, or a partner last heard from before Kea existed: a broken or lying
+  /// answer. Nil when every value is possible.
+  private func implausibleValues(_ remote: KeaRemoteServer?) -> String? {
+    guard let remote else { return nil }
+    var values: [String] = []
+    // Ten years: no HA relationship has kept a stale partner that long.
+    if let age = remote.age, age < 0 || age > 315_360_000 { values.append("age \(age) s") }
+    let counters: [(String, Int?)] = [
+      ("unacked clients", remote.unackedClients), ("connecting clients", remote.connectingClients),
+      ("unacked clients left", remote.unackedClientsLeft),
+      ("analyzed packets", remote.analyzedPackets),
+    ]
+    for (name, value) in counters {
+      if let value, value < 0 { values.append("\(name) \(value)") }
+    }
+    return values.isEmpty ? nil : values.joined(separator: ", ")
   }
 
   /// The largest difference between the servers' clocks, from their `ha-heartbeat` answers

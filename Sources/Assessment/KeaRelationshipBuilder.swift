@@ -2,7 +2,8 @@ import Foundation
 import Snapshot
 
 /// Groups Kea answers into relationships: by service and the configuration's peer names, then
-/// by URL for servers that could not be asked.
+/// by URL for servers whose own configuration is unknown (they could not be asked, or their
+/// `config-get` failed) but whose partner's configuration names them.
 struct KeaRelationshipBuilder {
   /// One server's answer about one of its relationships.
   struct Member {
@@ -24,14 +25,20 @@ struct KeaRelationshipBuilder {
   static func groups(from observations: [ApplianceObservation]) -> [Group] {
     var groups: [Group] = []
     var indexByKey: [String: Int] = [:]
-    var unplaced: [ApplianceObservation] = []
+    var unplaced: [(ApplianceObservation, KeaRelationshipStatus?)] = []
     for observation in observations where observation.kind == .kea {
       guard observation.failure == nil, let kea = observation.kea, !kea.relationships.isEmpty else {
-        unplaced.append(observation)
+        unplaced.append((observation, nil))
         continue
       }
       for (index, relationship) in kea.relationships.enumerated() {
         let configuration = kea.configuration?[safe: index]
+        // Kea 2.2's status-get does not name the partner: without this server's configuration
+        // only the partner's can tell which relationship the answer belongs to.
+        if configuration == nil {
+          unplaced.append((observation, relationship))
+          continue
+        }
         let serverName =
           configuration?.thisServerName ?? relationship.local?.serverName ?? observation.name
         let peerNames = configuration?.peers.map(\.name).sorted() ?? [observation.name]
@@ -53,8 +60,9 @@ struct KeaRelationshipBuilder {
         }
       }
     }
-    // A server that could not be asked joins the relationship whose configuration names its URL.
-    for observation in unplaced {
+    // A server without its own configuration joins the relationship whose configuration names
+    // its URL.
+    for (observation, status) in unplaced {
       let target = normalized(observation.endpoint)
       var placed = false
       for index in groups.indices {
@@ -66,7 +74,8 @@ struct KeaRelationshipBuilder {
           !groups[index].members.contains(where: { $0.serverName == peer.name })
         else { continue }
         groups[index].members.append(
-          Member(observation: observation, status: nil, configuration: nil, serverName: peer.name))
+          Member(
+            observation: observation, status: status, configuration: nil, serverName: peer.name))
         placed = true
         break
       }
@@ -76,8 +85,8 @@ struct KeaRelationshipBuilder {
             key: "appliance:" + observation.name, service: observation.service,
             members: [
               Member(
-                observation: observation, status: nil, configuration: nil,
-                serverName: observation.name)
+                observation: observation, status: status, configuration: nil,
+                serverName: status?.local?.serverName ?? observation.name)
             ],
             configuration: nil, site: observation.site))
       }

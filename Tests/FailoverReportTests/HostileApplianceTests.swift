@@ -10,9 +10,9 @@ extension ExternalProcesses {
   @Suite("Hostile appliances")
   struct HostileApplianceTests {
     /// What the hostile server's row must say: the failure kind, or nil when its answer is
-    /// still usable (it is then shown, escaped). Every run exits 2: a pair with one server that
-    /// cannot be read (or that is answered for all commands with the same document) is judged
-    /// critical, as a scope of it may go unserved.
+    /// still usable (it is then shown, escaped). A pair with one server that cannot be read is
+    /// critical (exit 2), as a scope of it may go unserved; so is a state Kea does not have
+    /// (the markup case).
     static let expectedKind: [Hostility: CollectionFailure.Kind?] = [
       .notJSON: .malformed, .htmlErrorPage: .httpStatus, .truncatedJSON: .malformed,
       .hugeBody: .tooLarge, .oneBytePerSecond: .timeout, .wrongContentType: nil,
@@ -20,6 +20,17 @@ extension ExternalProcesses {
       .result1: .commandFailed, .result2: .commandFailed, .result3: .commandFailed,
       .wrongTypes: .malformed, .hugeNumbers: nil, .oddTimestamps: nil, .markup: nil,
       .manyRelationships: .malformed, .connectionReset: .unreachable, .duplicateServerNames: nil,
+    ]
+
+    /// The finding a usable but odd answer earns instead of a failure; the run then exits 1
+    /// (warning). The hostile server answers every command with the same document, so its
+    /// config-get is never usable; it still joins its pair through the partner's configuration.
+    static let expectedFinding: [Hostility: String] = [
+      .wrongContentType: "hostile-a answered status-get but not config-get usably",
+      // Int.max and Int.min are beyond what JSON numbers carry exactly: read as absent.
+      .hugeNumbers: "hostile-a reports values no Kea server can have (unacked clients -5)",
+      .oddTimestamps: "hostile-a reports values no Kea server can have (age -15768000000 s)",
+      .duplicateServerNames: "hostile-a answered status-get but not config-get usably",
     ]
 
     @Test("each hostile answer degrades only its own appliance", arguments: Hostility.allCases)
@@ -35,7 +46,12 @@ extension ExternalProcesses {
       let expected = try #require(Self.expectedKind[hostility])
       let hostile = try #require(snapshot.appliances.first { $0.name == "hostile-a" })
       #expect(hostile.failure?.kind == expected, "\(hostile.failure?.message ?? "no failure")")
-      #expect(result.status == 2, "\(result.stdout)")
+      if let finding = Self.expectedFinding[hostility] {
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(page.contains(Self.escapedAsOnThePage(finding)), "finding not on the page")
+      } else {
+        #expect(result.status == 2, "\(result.stdout)")
+      }
       // The status line stays one line, and appliance text cannot start the perfdata early.
       #expect(result.stdout.split(separator: "\n").count == 1)
       #expect(result.stdout.components(separatedBy: "|").count == 2)
