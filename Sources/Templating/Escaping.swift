@@ -1,7 +1,9 @@
 /// How interpolated text is escaped before it is written.
 public enum Escaping: Sendable {
   /// HTML and XML text and attribute values: `& < > " '` become character references that are
-  /// valid in both HTML and XML, so the page stays well-formed.
+  /// valid in both HTML and XML, so the page stays well-formed. Bidirectional embedding,
+  /// override and isolate controls become their code point as text (`[U+202E]`): raw, they
+  /// would reorder the text around them, so an appliance could make one name read as another.
   case html
   /// JSON inside `<script type="application/json">`: the text must already be JSON; `<`, `>`,
   /// `&`, U+2028 and U+2029 become `\u` escapes so the script element cannot be closed early.
@@ -27,8 +29,27 @@ extension Escaping {
       case 0x3E: return ("&gt;", 1)
       case 0x22: return ("&quot;", 1)
       case 0x27: return ("&#39;", 1)
+      case 0xE2 where position + 2 < bytes.count:
+        return bidiControl(bytes[position + 1], bytes[position + 2]).map { ($0, 3) }
       default: return nil
       }
+    }
+  }
+
+  /// The visible stand-in for U+202A–U+202E and U+2066–U+2069, given the second and third
+  /// bytes of their UTF-8 form (the first is E2).
+  private static func bidiControl(_ second: UInt8, _ third: UInt8) -> StaticString? {
+    switch (second, third) {
+    case (0x80, 0xAA): "[U+202A]"
+    case (0x80, 0xAB): "[U+202B]"
+    case (0x80, 0xAC): "[U+202C]"
+    case (0x80, 0xAD): "[U+202D]"
+    case (0x80, 0xAE): "[U+202E]"
+    case (0x81, 0xA6): "[U+2066]"
+    case (0x81, 0xA7): "[U+2067]"
+    case (0x81, 0xA8): "[U+2068]"
+    case (0x81, 0xA9): "[U+2069]"
+    default: nil
     }
   }
 

@@ -70,6 +70,10 @@ extension ExternalProcesses {
       #expect(page.contains(">hostile-a<"))
       #expect(!page.contains("<script>alert"))
       #expect(!page.contains("<img src=x"))
+      // Right-to-left overrides from the appliance cannot reorder the page's text (the
+      // embedded snapshot, a data block that is never displayed, keeps them as sent).
+      let displayed = page.components(separatedBy: "<script type=\"application/json\"")[0]
+      #expect(!displayed.contains("\u{202E}") && !displayed.contains("\u{202C}"))
       if let message = hostile.failure?.message {
         // The reason is on the page, escaped as the page escapes text.
         let escaped = Self.escapedAsOnThePage(String(message.prefix(30)))

@@ -78,6 +78,18 @@ struct StrictRenderingTests {
     #expect(htmlEscaped("ünïcode ✓") == "ünïcode ✓")
   }
 
+  @Test("bidirectional controls are shown as their code points, other text as it is")
+  func bidiControls() {
+    #expect(
+      htmlEscaped("kea-\u{202E}gnp.exe\u{202C} \u{2067}x\u{2069}")
+        == "kea-[U+202E]gnp.exe[U+202C] [U+2067]x[U+2069]")
+    // Other characters whose UTF-8 starts with E2 pass: dashes, quotes, arrows, the line
+    // separator, the left-to-right mark.
+    let untouched = "– — ‘’ “” … → ✓ \u{2028}\u{200E}"
+    #expect(htmlEscaped(untouched) == untouched)
+    #expect(htmlEscaped("\u{202E}") == "[U+202E]")
+  }
+
   @Test("JSON for a script element cannot close the element")
   func jsonEscaping() {
     let escaped = jsonEscapedForScript(#"{"a":"</script><b>&\#u{2028}\#u{2029}"}"#)
