@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seed corpora for the fuzz targets of docs/fuzzing.md, from real material.
 
-templates: the product's templates and every template of the Mustache spec.
+template:  the product's templates and every template of the Mustache spec.
 leases:    every dhcpd leases file the lab captured (../shared/lab/dhcpd).
 omapi:     what dhcpd sent over OMAPI in the lab's packet captures, one stream per seed.
 kea-json:  every Kea answer the lab recorded (../shared/lab/kea).
@@ -56,10 +56,10 @@ def tcp_streams(path):
 
 
 for path in glob.glob("Templates/*.mustache"):
-    seed("templates", os.path.basename(path), open(path, "rb").read())
+    seed("template", os.path.basename(path), open(path, "rb").read())
 for spec in glob.glob("../shared/mustache-spec/*.json"):
     for index, test in enumerate(json.load(open(spec))["tests"]):
-        seed("templates", "%s-%d" % (os.path.basename(spec), index), test["template"])
+        seed("template", "%s-%d" % (os.path.basename(spec), index), test["template"])
 
 for path in glob.glob(lab + "/dhcpd/**/*.leases*", recursive=True):
     seed("leases", os.path.relpath(path, lab), open(path, "rb").read())
