@@ -17,7 +17,14 @@ private let library = TemplateLibrary(templates: [
 public func fuzzTemplate(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
   let input = Array(UnsafeBufferPointer(start: bytes, count: count))
   guard let template = try? Template(bytes: input, name: "fuzz") else { return 0 }
-  _ = try? template.render(data, library: library, options: .lenient)
-  _ = try? template.render(data, library: library, options: RenderOptions())
+  // A small step budget: the fuzzer looks for crashes, and a template that nests sections
+  // over lists multiplies its work (the product's default budget stops such a template too,
+  // after seconds; `stepBudget` in the tests covers it).
+  var lenient = RenderOptions.lenient
+  lenient.maximumSteps = 100_000
+  var strict = RenderOptions()
+  strict.maximumSteps = 100_000
+  _ = try? template.render(data, library: library, options: lenient)
+  _ = try? template.render(data, library: library, options: strict)
   return 0
 }

@@ -28,11 +28,18 @@ public struct RenderOptions: Sendable {
   public var escaping: Escaping
   /// How deep partials, parents and sections may nest while rendering.
   public var maximumDepth: Int
+  /// How many sections, list items and partials one render may go through. A page of
+  /// 10,000 servers takes well under a million.
+  public var maximumSteps: Int
 
-  public init(strict: Bool = true, escaping: Escaping = .html, maximumDepth: Int = 64) {
+  public init(
+    strict: Bool = true, escaping: Escaping = .html, maximumDepth: Int = 64,
+    maximumSteps: Int = 20_000_000
+  ) {
     self.strict = strict
     self.escaping = escaping
     self.maximumDepth = maximumDepth
+    self.maximumSteps = maximumSteps
   }
 
   /// The Mustache spec's behaviour: missing keys and partials render as nothing.

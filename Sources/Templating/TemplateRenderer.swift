@@ -34,6 +34,9 @@ struct Renderer {
   let options: RenderOptions
   var stack: [TemplateValue]
   var output: [UInt8] = []
+  /// Sections entered, list items and partials rendered so far, against
+  /// `options.maximumSteps`.
+  private var steps = 0
 
   init(library: TemplateLibrary?, options: RenderOptions, root: TemplateValue) {
     self.library = library
@@ -90,6 +93,7 @@ struct Renderer {
         switch value {
         case .list(let items):
           for item in items {
+            try countStep(source: source, at: location, name: name.text)
             stack.append(item)
             try render(children, source: source, overrides: overrides, depth: depth + 1)
             stack.removeLast()
@@ -195,16 +199,32 @@ struct Renderer {
     }
   }
 
-  private func checkDepth(
+  private mutating func checkDepth(
     _ depth: Int, source: TemplateSource, at location: SourceLocation, name: String
   )
     throws(TemplateError)
   {
+    try countStep(source: source, at: location, name: name)
     if depth >= options.maximumDepth {
       throw TemplateError(
         source: source, at: location, key: name,
         message:
           "templates nest more than \(options.maximumDepth) deep here (a partial that includes itself?)"
+      )
+    }
+  }
+
+  /// Sections nested in sections over lists multiply: a dozen levels over three items is half
+  /// a million renders. A budget stops that with an error instead of a hang.
+  private mutating func countStep(
+    source: TemplateSource, at location: SourceLocation, name: String
+  ) throws(TemplateError) {
+    steps += 1
+    if steps > options.maximumSteps {
+      throw TemplateError(
+        source: source, at: location, key: name,
+        message:
+          "rendering took more than \(options.maximumSteps) sections, list items and partials (sections over lists nested too deep?)"
       )
     }
   }

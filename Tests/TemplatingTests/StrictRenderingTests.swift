@@ -78,6 +78,33 @@ struct StrictRenderingTests {
     #expect(htmlEscaped("ünïcode ✓") == "ünïcode ✓")
   }
 
+  @Test("sections over lists nested deep stop at the step budget with an error, not a hang")
+  func stepBudget() throws {
+    // Found by the template fuzz target: twelve nested sections over a three-item list are
+    // half a million renders; twenty would be 3.5 billion.
+    let nested =
+      String(repeating: "{{#list}}", count: 20) + "x"
+      + String(repeating: "{{/list}}", count: 20)
+    let data: TemplateValue = ["list": [1, 2, 3]]
+    let template = try Template(nested, name: "nested.mustache")
+    var options = RenderOptions()
+    options.maximumSteps = 10_000
+    do {
+      _ = try template.renderString(data, options: options)
+      Issue.record("rendering 3^20 sections did not stop")
+    } catch {
+      #expect(error.message.contains("more than 10000 sections, list items and partials"))
+      #expect(error.line == 1)
+    }
+    // The same shape within the budget renders in full: 3^6 x's.
+    let shallow =
+      String(repeating: "{{#list}}", count: 6) + "x"
+      + String(repeating: "{{/list}}", count: 6)
+    let output = try Template(shallow, name: "shallow.mustache").renderString(
+      data, options: options)
+    #expect(output == String(repeating: "x", count: 729))
+  }
+
   @Test("bidirectional controls are shown as their code points, other text as it is")
   func bidiControls() {
     #expect(
