@@ -32,25 +32,21 @@ struct KeaRelationshipBuilder {
         continue
       }
       for (index, relationship) in kea.relationships.enumerated() {
-        let configuration = kea.configuration?[safe: index]
         // Kea 2.2's status-get does not name the partner: without this server's configuration
         // only the partner's can tell which relationship the answer belongs to.
-        if configuration == nil {
+        guard let configuration = kea.configuration?[safe: index] else {
           unplaced.append((observation, relationship))
           continue
         }
         let serverName =
-          configuration?.thisServerName ?? relationship.local?.serverName ?? observation.name
-        let peerNames = configuration?.peers.map(\.name).sorted() ?? [observation.name]
+          configuration.thisServerName ?? relationship.local?.serverName ?? observation.name
+        let peerNames = configuration.peers.map(\.name).sorted()
         let key = (observation.service ?? "dhcp") + ":" + peerNames.joined(separator: ",")
         let member = Member(
           observation: observation, status: relationship, configuration: configuration,
           serverName: serverName)
         if let existing = indexByKey[key] {
           groups[existing].members.append(member)
-          if groups[existing].configuration == nil {
-            groups[existing].configuration = configuration
-          }
         } else {
           indexByKey[key] = groups.count
           groups.append(

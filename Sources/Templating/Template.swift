@@ -28,8 +28,8 @@ public struct RenderOptions: Sendable {
   public var escaping: Escaping
   /// How deep partials, parents and sections may nest while rendering.
   public var maximumDepth: Int
-  /// How many sections, list items and partials one render may go through. A page of
-  /// 10,000 servers takes well under a million.
+  /// How many sections, list items and partials one render may go through. The default is
+  /// generous: its purpose is to end runaway nesting, not to ration large pages.
   public var maximumSteps: Int
 
   public init(
