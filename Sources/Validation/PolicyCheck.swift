@@ -184,7 +184,8 @@ struct PolicyCheck {
         kind = .ordinary
       }
       PolicyCheck.withValue(of: attribute) { value in
-        if PolicyCheck.loadsSomething(value) {
+        let refersOutside = PolicyCheck.loadsSomething(value)
+        if refersOutside {
           problems.append(
             PolicyCheck.problem(
               element,
@@ -195,12 +196,25 @@ struct PolicyCheck {
         case .ordinary, .loading: break
         case .id:
           let id = PolicyCheck.string(value)
+          if !PolicyCheck.isIdentifier(value[...]) {
+            problems.append(
+              PolicyCheck.problem(
+                element,
+                "the id \"\(id.prefix(80))\" must be a letter followed by letters, digits, - or _"))
+          }
           if !ids.insert(id).inserted {
             problems.append(PolicyCheck.problem(element, "the id \"\(id)\" is used more than once"))
           }
         case .href:
-          if value.first == UInt8(ascii: "#"), value.count > 1 {
+          if value.first == UInt8(ascii: "#"), PolicyCheck.isIdentifier(value.dropFirst()) {
             links.append((PolicyCheck.string(value.dropFirst()), element))
+          } else if !loads, !refersOutside {
+            // The page links only within itself; a link that loads is reported elsewhere.
+            problems.append(
+              PolicyCheck.problem(
+                element,
+                "the link \"\(PolicyCheck.string(value).prefix(80))\" must be # and an id of the page"
+              ))
           }
         case .eventHandler:
           problems.append(
@@ -338,6 +352,19 @@ struct PolicyCheck {
       current = node.pointee.next
     }
     value.withUnsafeBufferPointer(body)
+  }
+
+  /// Whether the bytes are an id as the page writes them: an ASCII letter, then ASCII letters,
+  /// digits, `-` and `_` (the schema's NCName admits more; ids come from `Identifier`).
+  static func isIdentifier(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    guard let first = bytes.first, isLetter(first) else { return false }
+    return bytes.allSatisfy { byte in
+      isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
+    }
+  }
+
+  private static func isLetter(_ byte: UInt8) -> Bool {
+    (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
   }
 
   /// Whether a browser would fetch or run something named by this value: it starts (after

@@ -62,6 +62,12 @@ struct PageValidatorTests {
       ("javascript: URL", "href=\"#b\"", "href=\"javascript:alert(1)\"", 10),
       ("mismatched tags", "<p id=\"a\">Hello", "<p id=\"a\"><em>Hello", 10),
       ("SVG script", "<circle cx=\"1\" cy=\"1\" r=\"1\"/>", "<script>alert(1)</script>", 12),
+      // Ids and links: their syntax is the policy walk's (the schema asks only for a name).
+      ("link to another document", "href=\"#b\"", "href=\"other.html#b\"", 10),
+      ("mail link", "href=\"#b\"", "href=\"mailto:noc@example.net\"", 10),
+      ("link with a query", "href=\"#b\"", "href=\"?b\"", 10),
+      ("id with a dot", "<p id=\"b\">", "<p id=\"b.c\">", 11),
+      ("id starting with a digit", "<p id=\"b\">", "<p id=\"9b\">", 11),
     ])
   func broken(name: String, find: String, replace: String, line: Int) throws {
     let page = Self.good.replacingOccurrences(of: find, with: replace)
