@@ -8,5 +8,7 @@
     Array.prototype.forEach.call(cards, function (card) {
       card.hidden = box.checked ? card.getAttribute("data-severity") === "ok" : false;
     });
+    var lists = document.querySelectorAll(".healthy-list");
+    Array.prototype.forEach.call(lists, function (list) { list.hidden = box.checked; });
   });
 })();

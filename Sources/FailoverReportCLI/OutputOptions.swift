@@ -1,4 +1,5 @@
 import ArgumentParser
+import Report
 
 /// The flags `run` and `demo` share: where things go and how long collection may take.
 struct OutputOptions: ParsableArguments {
@@ -73,6 +74,13 @@ struct OutputOptions: ParsableArguments {
   )
   var publicFolder: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Past N relationships on the page, those judged OK get one line each instead of every field (0: always).",
+      valueName: "N"))
+  var detailLimit: Int = PageRenderer.defaultDetailLimit
+
   @Flag(
     name: .shortAndLong,
     help: "Log progress and print a summary of every relationship that is not ok.")
@@ -97,6 +105,7 @@ struct OutputOptions: ParsableArguments {
         throw ValidationError("--keep-days must be from 1 to 36500")
       }
     }
+    if detailLimit < 0 { throw ValidationError("--detail-limit must be 0 or more") }
     if let concurrency, !(1...4096).contains(concurrency) {
       throw ValidationError("--concurrency must be from 1 to 4096")
     }

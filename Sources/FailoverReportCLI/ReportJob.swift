@@ -83,7 +83,7 @@ struct ReportJob {
     do {
       assets = try Assets.load(
         templatesFolder: options.templates, publicFolder: options.publicFolder)
-      renderer = try PageRenderer(assets: assets)
+      renderer = try PageRenderer(assets: assets, detailLimit: options.detailLimit)
     } catch {
       return fail("\(error)")
     }

@@ -12,9 +12,19 @@ public struct PageRenderer: Sendable {
   /// Compiled once; internal so the archive index (its own file) renders with it too.
   let library: TemplateLibrary
   private let help: HelpCatalog
+  /// The most relationships a page shows each with its full field table. Past it, the
+  /// relationships judged OK get one line each (problems keep every field): a page of
+  /// thousands of healthy tables is tens of megabytes that no browser or mailbox handles well
+  /// and no operator reads, and each element costs the publish gate. The embedded snapshot
+  /// keeps every field either way.
+  public var detailLimit: Int
 
-  public init(assets: Assets) throws {
+  /// The default `detailLimit`: 200 relationships, about 400 servers.
+  public static let defaultDetailLimit = 200
+
+  public init(assets: Assets, detailLimit: Int = PageRenderer.defaultDetailLimit) throws {
     self.assets = assets
+    self.detailLimit = detailLimit
     self.library = assets.library()
     self.help = try HelpCatalog(json: try assets.text(template: "help.json"))
   }
@@ -27,7 +37,7 @@ public struct PageRenderer: Sendable {
   /// The page, with the snapshot already encoded as `snapshot.json` holds it (so a run that
   /// also writes that file encodes a large snapshot once).
   public func render(_ assessment: Assessment, snapshotJSON: [UInt8]) throws -> [UInt8] {
-    var root = PageView(assessment: assessment, help: help).value()
+    var root = PageView(assessment: assessment, help: help, detailLimit: detailLimit).value()
     let script = try assets.text(public: "page.js")
     root["css"] = .string(try assets.text(public: "style.css"))
     root["script"] = .string(script)

@@ -8,6 +8,9 @@ import Templating
 struct PageView {
   let assessment: Assessment
   let help: HelpCatalog
+  /// Beyond this many relationships, those judged OK get one line each instead of the full
+  /// field table (see `PageRenderer.detailLimit`).
+  var detailLimit = Int.max
 
   func value() -> TemplateObject {
     var root = ObjectBuilder()
@@ -23,6 +26,7 @@ struct PageView {
     root["fields"] = help.fields
     root["fieldList"] = .list(help.fieldList)
     root["sites"] = .list(sites())
+    root["detailLimit"] = .number(Double(detailLimit))
     root["changes"] = changes()
     root["keaStates"] = .list(help.keaStates.map(glossaryEntry))
     root["failoverStates"] = .list(help.failoverStates.map(glossaryEntry))
@@ -42,12 +46,7 @@ struct PageView {
     root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
     root["relationships"] = .list(
       assessment.relationships.map { relationship in
-        let states =
-          relationship.kind == .kea
-          ? relationship.servers.map { "\($0.name): \($0.state ?? "unknown")" }
-          : relationship.failoverRows.map {
-            "\($0.appliance): \($0.myState ?? "unknown") / partner \($0.partnerState ?? "unknown")"
-          }
+        let states = Self.states(of: relationship)
         return .object(
           TemplateObject([
             ("name", .string(relationship.name)), ("site", optional(relationship.site)),
@@ -105,16 +104,53 @@ struct PageView {
       if groups[site] == nil { order.append(site) }
       groups[site, default: []].append(relationship)
     }
+    let compact = assessment.relationships.count > detailLimit
     // Relationships are already sorted worst first, so the first site seen is the worst.
     return order.map { site in
       let members = groups[site] ?? []
+      let healthy = compact ? members.filter { $0.severity == .ok } : []
+      let detailed = compact ? members.filter { $0.severity != .ok } : members
       return .object(
         TemplateObject([
           ("name", .string(site)), ("id", .string(Self.id("site", site))),
           ("severity", badge(Severity.worst(members.map(\.severity)))),
-          ("relationships", .list(members.map(relationship))),
+          ("relationships", .list(detailed.map(relationship))),
+          (
+            "healthy",
+            healthy.isEmpty
+              ? .null
+              : .object(
+                TemplateObject([
+                  ("count", .number(Double(healthy.count))),
+                  ("rows", .list(healthy.map(healthyRow))),
+                ]))
+          ),
         ]))
     }
+  }
+
+  /// A relationship judged OK on a page past the detail limit: one table row, every server
+  /// and its state in one cell. Each field of each server stays in the embedded snapshot.
+  private func healthyRow(_ relationship: RelationshipAssessment) -> TemplateValue {
+    let kind = [Self.kindLabel(relationship.kind), relationship.mode, relationship.service]
+      .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
+    return .object(
+      TemplateObject([
+        ("id", .string(relationship.id)), ("name", .string(relationship.name)),
+        ("kind", .string(kind)),
+        ("states", .string(Self.states(of: relationship).joined(separator: "; "))),
+        ("summary", .string(relationship.summary)),
+      ]))
+  }
+
+  /// Each server's state in a few words: "name: state" for Kea, "appliance: state / partner
+  /// state" for the failover protocol.
+  static func states(of relationship: RelationshipAssessment) -> [String] {
+    relationship.kind == .kea
+      ? relationship.servers.map { "\($0.name): \($0.state ?? "unknown")" }
+      : relationship.failoverRows.map {
+        "\($0.appliance): \($0.myState ?? "unknown") / partner \($0.partnerState ?? "unknown")"
+      }
   }
 
   private func relationship(_ relationship: RelationshipAssessment) -> TemplateValue {

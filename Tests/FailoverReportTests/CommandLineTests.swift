@@ -104,6 +104,27 @@ struct CommandLineTests {
     #expect(result.stderr.contains("--inventory"))
     let unknown = try TestSupport.run(["demo", "--scenario", "nope"])
     #expect(unknown.status == 3)
+    let negative = try TestSupport.run(["demo", "--detail-limit=-1"])
+    #expect(negative.status == 3)
+    #expect(negative.stderr.contains("--detail-limit must be 0 or more"))
+  }
+
+  @Test("past --detail-limit the demo's healthy relationships are one line each, problems in full")
+  func detailLimit() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try TestSupport.run(["demo", "--output", folder.path, "--detail-limit", "3"])
+    #expect(result.status == 2)
+    let page = String(
+      decoding: try TestSupport.read(folder.appendingPathComponent("index.html")), as: UTF8.self)
+    // The demo has ten relationships, five judged OK: past three, those five are rows.
+    #expect(page.components(separatedBy: "<article class=\"relationship sev-ok\"").count == 1)
+    #expect(page.components(separatedBy: "<article class=\"relationship").count == 6)
+    #expect(page.components(separatedBy: "<tr id=\"r-").count == 6)
+    let validated = try TestSupport.run([
+      "validate", folder.appendingPathComponent("index.html").path,
+    ])
+    #expect(validated.status == 0, "\(validated.stdout)")
   }
 
   @Test("nothing reachable exits 3")

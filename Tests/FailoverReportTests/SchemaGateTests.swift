@@ -8,7 +8,7 @@ import Validation
 /// The real page, rendered by the real templates, against the real schema (Templates/schema.rng).
 @Suite("Publish gate with the page's schema")
 struct SchemaGateTests {
-  static func page() throws -> String {
+  static func page(detailLimit: Int = PageRenderer.defaultDetailLimit) throws -> String {
     let now = Date(timeIntervalSince1970: 1_795_300_000)
     let observations = try [
       KeaCaptureDecodingTests.observation(
@@ -23,7 +23,7 @@ struct SchemaGateTests {
     let snapshot = Snapshot(
       generator: "test", collectedAt: now, durationMilliseconds: 12, inventoryDigest: "abc",
       appliances: observations)
-    let bytes = try PageRenderer(assets: .embedded).render(
+    let bytes = try PageRenderer(assets: .embedded, detailLimit: detailLimit).render(
       Assessor.assess(snapshot), snapshot: snapshot)
     return String(decoding: bytes, as: UTF8.self)
   }
@@ -41,6 +41,23 @@ struct SchemaGateTests {
       return
     }
     let problems = Self.validator.validate(Array(try Self.page().utf8))
+    #expect(problems.isEmpty, "\(problems)")
+  }
+
+  @Test("past the detail limit a relationship judged OK is one row, and the page passes")
+  func compactHealthyRelationship() throws {
+    guard FileManager.default.fileExists(atPath: KeaCaptureDecodingTests.captures.path) else {
+      return
+    }
+    let full = try Self.page()
+    let compact = try Self.page(detailLimit: 0)
+    #expect(full.contains("<article class=\"relationship sev-ok\""))
+    #expect(!full.contains("<div class=\"table-wrap healthy-list\">"))
+    #expect(!compact.contains("<article"))
+    let row = compact.components(separatedBy: "\n").first { $0.hasPrefix("<tr id=\"r-") } ?? ""
+    #expect(row.contains("server1: load-balancing; server2: load-balancing"), "\(row)")
+    #expect(compact.count < full.count)
+    let problems = Self.validator.validate(Array(compact.utf8))
     #expect(problems.isEmpty, "\(problems)")
   }
 
