@@ -30,7 +30,11 @@ public struct PageValidator: Sendable {
     defer { xmlFreeParserCtxt(context) }
     context.pointee.sax.pointee.serror = parserErrorHandler
     context.pointee._private = sink.opaque
-    let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
+    // HUGE: the embedded snapshot of a large fleet is one text node past libxml2's default
+    // limit of 10,000,000 bytes (a page of 10,000 servers failed with "Huge input lookup").
+    // It lifts only size and depth limits; the page is our own output and entities stay off.
+    let options = Int32(
+      XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_HUGE.rawValue)
     let document = bytes.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
       buffer.withMemoryRebound(to: CChar.self) { chars in
         xmlCtxtReadMemory(context, chars.baseAddress, Int32(chars.count), name, "UTF-8", options)

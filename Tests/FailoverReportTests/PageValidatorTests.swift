@@ -97,6 +97,18 @@ struct PageValidatorTests {
     #expect(!Self.problems(page).isEmpty, "\(name) was accepted")
   }
 
+  @Test("a page whose embedded data passes 10 MB still passes (a large fleet's snapshot)")
+  func largeDataBlock() {
+    let data =
+      "{\"appliances\": [" + String(repeating: "{\"name\": \"kea-1-a\"},", count: 600_000) + "{}]}"
+    let page = Self.good.replacingOccurrences(
+      of: "<script>",
+      with: "<script type=\"application/json\" id=\"snapshot\">\(data)</script>\n<script>")
+    #expect(data.utf8.count > 12_000_000)
+    let problems = Self.problems(page)
+    #expect(problems.isEmpty, "\(problems.prefix(3))")
+  }
+
   @Test("an empty page and a page that is not UTF-8 are rejected")
   func notAPage() {
     #expect(!PageValidator(schema: nil).validate([]).isEmpty)
