@@ -86,6 +86,18 @@ struct SchemaGateTests {
         "hidden on a table cell", "<main>",
         "<main><table><tbody><tr><td hidden=\"\">MARK</td></tr></tbody></table>"
       ),
+      (
+        "a header cell without a scope", "<main>",
+        "<main><table><tbody><tr><th>MARK</th></tr></tbody></table>"
+      ),
+      (
+        "a data cell with a scope", "<main>",
+        "<main><table><tbody><tr><td scope=\"row\">MARK</td></tr></tbody></table>"
+      ),
+      (
+        "text between table cells", "<main>",
+        "<main><table><tbody><tr>MARK<td>x</td></tr></tbody></table>"
+      ),
     ])
   func rejected(name: String, find: String, replace: String) throws {
     guard FileManager.default.fileExists(atPath: KeaCaptureDecodingTests.captures.path) else {
