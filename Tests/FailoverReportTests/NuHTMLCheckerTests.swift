@@ -26,7 +26,9 @@ extension ExternalProcesses {
       return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
-    @Test("0 errors and 0 warnings on the demo page and on the email's HTML")
+    @Test(
+      "0 errors and 0 warnings on the demo page (full, and one line per healthy relationship) and on the email's HTML"
+    )
     func demoPageAndEmail() throws {
       guard let jar = Self.jar(), let java = TestSupport.program("java") else {
         #expect(
@@ -45,8 +47,16 @@ extension ExternalProcesses {
       try (message.parts.first?.parts.last?.body ?? "").write(
         to: emailHTML, atomically: true, encoding: .utf8)
       let page = folder.appendingPathComponent("www/index.html")
+      _ = try TestSupport.run([
+        "demo", "--output", folder.appendingPathComponent("compact").path, "--detail-limit", "0",
+      ])
+      let compactPage = folder.appendingPathComponent("compact/index.html")
       let result = try TestSupport.execute(
-        java, ["-jar", jar, "--format", "json", "--also-check-css", page.path, emailHTML.path])
+        java,
+        [
+          "-jar", jar, "--format", "json", "--also-check-css", page.path, compactPage.path,
+          emailHTML.path,
+        ])
       let report = try JSONSerialization.jsonObject(with: Data(result.stderr.utf8))
       let messages = (report as? [String: Any])?["messages"] as? [[String: Any]]
       #expect(messages != nil, "vnu printed no report: \(result.stderr.prefix(500))")
