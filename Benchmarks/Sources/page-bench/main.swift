@@ -4,7 +4,7 @@ import Report
 import Snapshot
 import Validation
 
-// page-bench --servers N [--iterations K] [--write PAGE]
+// page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N]
 // Builds a snapshot of N Kea servers (N/2 load-balancing pairs, one in ten in partner-down),
 // then times each stage from snapshot to a page that may be published: assessment, rendering,
 // validation (libxml2: parse, RelaxNG schema, policy walk), and validation without the schema
@@ -13,12 +13,14 @@ import Validation
 var servers = 10_000
 var iterations = 3
 var pagePath: String?
+var detailLimit = PageRenderer.defaultDetailLimit
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
   switch argument {
   case "--servers": servers = Int(arguments.next() ?? "") ?? servers
   case "--iterations": iterations = max(1, Int(arguments.next() ?? "") ?? iterations)
   case "--write": pagePath = arguments.next()
+  case "--detail-limit": detailLimit = Int(arguments.next() ?? "") ?? detailLimit
   default:
     FileHandle.standardError.write(Data("page-bench: unknown argument \(argument)\n".utf8))
     exit(2)
@@ -83,7 +85,7 @@ func seconds<T>(_ body: () throws -> T) rethrows -> (T, Double) {
 }
 
 let snapshot = makeSnapshot(servers: servers)
-let renderer = try PageRenderer(assets: .embedded)
+let renderer = try PageRenderer(assets: .embedded, detailLimit: detailLimit)
 let validator = PageValidator(schema: Assets.embedded.templates["schema.rng"])
 var assessTimes: [Double] = []
 var renderTimes: [Double] = []
