@@ -78,6 +78,7 @@ struct ReportJob {
 
   /// Assesses, renders, validates and publishes a snapshot; returns the exit code.
   func publish(_ snapshot: Snapshot, durationSeconds: Double) -> Int32 {
+    var stages = StageTimer(logger: logger)
     let assets: Assets
     let renderer: PageRenderer
     do {
@@ -98,6 +99,7 @@ struct ReportJob {
       history = History.rebuild(from: earlier + [snapshot])
     }
     let assessment = Assessor.assess(snapshot, history: history)
+    stages.lap("assessed", ["relationships": "\(assessment.relationships.count)"])
     let page: [UInt8]
     let snapshotBytes: [UInt8]
     do {
@@ -106,6 +108,7 @@ struct ReportJob {
     } catch {
       return fail("cannot render the page: \(error)")
     }
+    stages.lap("rendered", ["bytes": "\(page.count)", "snapshot-bytes": "\(snapshotBytes.count)"])
     let publisher = Publisher(folder: output)
     let lock: PublishLock
     do {
@@ -118,6 +121,7 @@ struct ReportJob {
     defer { withExtendedLifetime(lock) {} }
     let validator = PageValidator(schema: assets.templates["schema.rng"])
     let problems = validator.validate(page)
+    stages.lap("validated", ["problems": "\(problems.count)"])
     if !problems.isEmpty {
       for problem in problems.prefix(20) {
         logger.error(
@@ -198,6 +202,7 @@ struct ReportJob {
         return fail("the page was published, but \(error)")
       }
     }
+    stages.lap("written")
     let status = ExitStatus(assessment)
     print(StatusLine.make(assessment, status: status, durationSeconds: durationSeconds))
     if options.verbose {
@@ -212,5 +217,24 @@ struct ReportJob {
     print("FAILOVER UNKNOWN - \(message.split(separator: "\n").first.map(String.init) ?? message)")
     logger.error("\(message)")
     return ExitStatus.unknown.rawValue
+  }
+}
+
+/// Logs each stage of publishing with the seconds it took (seen with `-v`), so an operator can
+/// tell where a slow run spends its time.
+struct StageTimer {
+  let logger: Logger
+  private var last = ContinuousClock.now
+
+  init(logger: Logger) { self.logger = logger }
+
+  mutating func lap(_ stage: String, _ metadata: Logger.Metadata = [:]) {
+    let now = ContinuousClock.now
+    let elapsed = now - last
+    last = now
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    var metadata = metadata
+    metadata["seconds"] = "\(String(format: "%.3f", seconds))"
+    logger.info("\(stage)", metadata: metadata)
   }
 }

@@ -5,7 +5,7 @@ import Simulator
   import Glibc
 #endif
 
-// fleet-bench [--servers N] [--silent-percent P] [--timeout S] [--binary PATH]
+// fleet-bench [--servers N] [--silent-percent P] [--timeout S] [--binary PATH] [--log FILE]
 // Starts N simulated Kea servers (N/2 load-balancing pairs) of which P % never answer, writes
 // their inventory, runs the failover-report binary on it as a child process, and prints the
 // run's wall time and the child's peak resident memory. Build the binary first:
@@ -14,6 +14,8 @@ import Simulator
 var servers = 2000
 var silentPercent = 5
 var timeout = 2.0
+/// With --log, the run logs its progress (-v) to this file instead of nowhere.
+var logPath: String?
 var binary = "../.build/release/failover-report"
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
@@ -21,6 +23,7 @@ while let argument = arguments.next() {
   case "--servers": servers = Int(arguments.next() ?? "") ?? servers
   case "--silent-percent": silentPercent = Int(arguments.next() ?? "") ?? silentPercent
   case "--timeout": timeout = Double(arguments.next() ?? "") ?? timeout
+  case "--log": logPath = arguments.next()
   case "--binary": binary = arguments.next() ?? binary
   default:
     FileHandle.standardError.write(Data("fleet-bench: unknown argument \(argument)\n".utf8))
@@ -40,17 +43,19 @@ let inventory = folder.appendingPathComponent("inventory.yaml")
 try yaml.write(to: inventory, atomically: true, encoding: .utf8)
 
 let snapshotPath = folder.appendingPathComponent("snapshot.json").path
-let childArguments = [
-  binary, "run", "--inventory", inventory.path, "--output",
-  folder.appendingPathComponent("www").path, "--json", snapshotPath, "--timeout", "\(timeout)",
-  "--concurrency", "\(servers)",
-]
+let childArguments =
+  [
+    binary, "run", "--inventory", inventory.path, "--output",
+    folder.appendingPathComponent("www").path, "--json", snapshotPath, "--timeout", "\(timeout)",
+    "--concurrency", "\(servers)",
+  ] + (logPath == nil ? [] : ["-v"])
 // posix_spawn and wait4, not Foundation's Process: Process reaps its children itself, and the
 // child's resource usage would be lost.
 var fileActions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
 posix_spawn_file_actions_init(&fileActions)
 posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
-posix_spawn_file_actions_addopen(&fileActions, 2, "/dev/null", O_WRONLY, 0)
+posix_spawn_file_actions_addopen(
+  &fileActions, 2, logPath ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
 var argv: [UnsafeMutablePointer<CChar>?] = childArguments.map { strdup($0) } + [nil]
 var pid: pid_t = 0
 let start = DispatchTime.now().uptimeNanoseconds
@@ -77,4 +82,9 @@ print(
     servers, silent, timeout, collection, seconds, seconds - timeout,
     Double(usage.ru_maxrss) / 1024, (status >> 8) & 0xff))
 await simulator.stop()
+if let logPath {
+  // Keep the run's snapshot beside the log, for per-appliance timings.
+  try? FileManager.default.removeItem(atPath: logPath + ".snapshot.json")
+  try? FileManager.default.copyItem(atPath: snapshotPath, toPath: logPath + ".snapshot.json")
+}
 try? FileManager.default.removeItem(at: folder)
