@@ -24,11 +24,12 @@ let package = Package(
   ],
   targets: [
     .target(name: "Snapshot"),
-    .target(name: "Templating"),
+    .target(name: "JSONText"),
+    .target(name: "Templating", dependencies: ["JSONText"]),
     .target(
       name: "Collectors",
       dependencies: [
-        "Snapshot",
+        "Snapshot", "JSONText",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

@@ -3,7 +3,7 @@
 #
 # SwiftPM cannot link a libFuzzer binary (its executables bring their own `main`, and libFuzzer
 # supplies one), so this compiles with swiftc directly: the modules a target needs (Snapshot,
-# Assessment, Yams with its C part) as static libraries, then each target in one module with the
+# Assessment, JSONText, Yams with its C part) as static libraries, then each target in one module with the
 # sources it exercises. Everything is instrumented for coverage and built with AddressSanitizer.
 # Run from the repository root after `swift package resolve` (for Yams' sources).
 set -euo pipefail
@@ -26,6 +26,7 @@ library() {  # library NAME SOURCES... : a static library and its module in $out
 
 library Snapshot Sources/Snapshot/*.swift
 library Assessment Sources/Assessment/*.swift
+library JSONText Sources/JSONText/*.swift
 
 if [ ! -f "$out/libCYaml.a" ]; then
   for c in "$yams"/CYaml/src/*.c; do
@@ -40,7 +41,8 @@ target() {  # target NAME SOURCES... : one fuzzer binary $out/fuzz-NAME
   local name=$1
   shift
   swiftc "${sanitize[@]}" -I "$out" -I "$yams/CYaml/include" "$@" \
-    "$out/libAssessment.a" "$out/libSnapshot.a" "$out/libYams.a" "$out/libCYaml.a" \
+    "$out/libAssessment.a" "$out/libSnapshot.a" "$out/libJSONText.a" "$out/libYams.a" \
+    "$out/libCYaml.a" \
     -o "$out/fuzz-$name"
   echo "built $out/fuzz-$name"
 }

@@ -1,8 +1,9 @@
 import Foundation
+import JSONText
 
 /// Any JSON, read without trusting its shape: an appliance may send anything, so fields are
 /// taken one by one and a field of the wrong type is treated as absent.
-enum JSONValue: Decodable, Sendable, Equatable {
+enum JSONValue: JSONTree, Sendable, Equatable {
   case string(String)
   case number(Double)
   case bool(Bool)
@@ -10,25 +11,13 @@ enum JSONValue: Decodable, Sendable, Equatable {
   case array([JSONValue])
   case object([String: JSONValue])
 
-  init(from decoder: Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if container.decodeNil() {
-      self = .null
-    } else if let value = try? container.decode(Bool.self) {
-      self = .bool(value)
-    } else if let value = try? container.decode(Double.self) {
-      self = .number(value)
-    } else if let value = try? container.decode(String.self) {
-      self = .string(value)
-    } else if let value = try? container.decode([JSONValue].self) {
-      self = .array(value)
-    } else {
-      self = .object(try container.decode([String: JSONValue].self))
-    }
+  /// A repeated key keeps its last value.
+  static func object(_ pairs: [(String, JSONValue)]) -> JSONValue {
+    .object(Dictionary(pairs, uniquingKeysWith: { _, last in last }))
   }
 
-  static func parse(_ data: Data) throws -> JSONValue {
-    try JSONDecoder().decode(JSONValue.self, from: data)
+  static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
+    try JSONReader.read(Array(data))
   }
 
   subscript(key: String) -> JSONValue? {

@@ -1,29 +1,33 @@
-extension TemplateValue {
-  /// Reads JSON text (RFC 8259) into a value, keeping the order of object keys so that what
-  /// renders from it is deterministic.
-  public init(json bytes: [UInt8]) throws(JSONValueError) {
-    var parser = JSONValueParser(bytes: bytes)
-    self = try parser.parseDocument()
-  }
+/// What a JSON document is read into: each kind of value, built bottom-up. The status page's
+/// templates read JSON into their own values (key order kept), the collectors into theirs.
+public protocol JSONTree {
+  static func string(_ value: String) -> Self
+  static func number(_ value: Double) -> Self
+  static func bool(_ value: Bool) -> Self
+  static var null: Self { get }
+  static func array(_ items: [Self]) -> Self
+  /// The object's keys and values in document order (duplicates included).
+  static func object(_ pairs: [(String, Self)]) -> Self
+}
 
-  /// Reads JSON text into a value, keeping the order of object keys.
-  public init(json text: String) throws(JSONValueError) {
-    try self.init(json: Array(text.utf8))
+/// Reads JSON text (RFC 8259): strings, numbers (as `Double`), literals, arrays and objects
+/// nested at most 512 deep, with line and column in every error. Written here because
+/// Foundation's `JSONDecoder` can only reach an untyped tree through `Codable`, trying each
+/// type in turn and throwing at every miss: decoding thousands of appliance answers that way
+/// was the largest share of a run's work.
+public enum JSONReader {
+  /// How deep arrays and objects may nest: deeper is an error, not a stack overflow.
+  public static let maximumDepth = 512
+
+  public static func read<Tree: JSONTree>(_ bytes: [UInt8], as tree: Tree.Type = Tree.self)
+    throws(JSONSyntaxError) -> Tree
+  {
+    var parser = JSONParser<Tree>(bytes: bytes)
+    return try parser.parseDocument()
   }
 }
 
-/// A JSON syntax error with its position.
-public struct JSONValueError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var line: Int
-  public var column: Int
-  public var message: String
-
-  public var description: String { "\(line):\(column): \(message)" }
-}
-
-private struct JSONValueParser {
-  static let maximumDepth = 512
-
+struct JSONParser<Tree: JSONTree> {
   let bytes: [UInt8]
   var index = 0
   var depth = 0
@@ -33,14 +37,14 @@ private struct JSONValueParser {
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
   }
 
-  mutating func parseDocument() throws(JSONValueError) -> TemplateValue {
+  mutating func parseDocument() throws(JSONSyntaxError) -> Tree {
     let value = try parseValue()
     skipWhitespace()
     if index < bytes.count { throw error("expected the end of the document after the value") }
     return value
   }
 
-  mutating func parseValue() throws(JSONValueError) -> TemplateValue {
+  mutating func parseValue() throws(JSONSyntaxError) -> Tree {
     skipWhitespace()
     guard index < bytes.count else { throw error("expected a value, found the end of the text") }
     switch bytes[index] {
@@ -61,15 +65,15 @@ private struct JSONValueParser {
     }
   }
 
-  mutating func parseObject() throws(JSONValueError) -> TemplateValue {
+  mutating func parseObject() throws(JSONSyntaxError) -> Tree {
     try enter()
     defer { depth -= 1 }
     index += 1
-    var pairs: [(String, TemplateValue)] = []
+    var pairs: [(String, Tree)] = []
     skipWhitespace()
     if peek() == UInt8(ascii: "}") {
       index += 1
-      return .object(TemplateObject())
+      return .object([])
     }
     while true {
       skipWhitespace()
@@ -84,21 +88,21 @@ private struct JSONValueParser {
       case UInt8(ascii: ","): index += 1
       case UInt8(ascii: "}"):
         index += 1
-        return .object(TemplateObject(pairs))
+        return .object(pairs)
       default: throw error("expected ',' or '}' in the object")
       }
     }
   }
 
-  mutating func parseArray() throws(JSONValueError) -> TemplateValue {
+  mutating func parseArray() throws(JSONSyntaxError) -> Tree {
     try enter()
     defer { depth -= 1 }
     index += 1
-    var items: [TemplateValue] = []
+    var items: [Tree] = []
     skipWhitespace()
     if peek() == UInt8(ascii: "]") {
       index += 1
-      return .list(items)
+      return .array(items)
     }
     while true {
       items.append(try parseValue())
@@ -107,13 +111,13 @@ private struct JSONValueParser {
       case UInt8(ascii: ","): index += 1
       case UInt8(ascii: "]"):
         index += 1
-        return .list(items)
+        return .array(items)
       default: throw error("expected ',' or ']' in the array")
       }
     }
   }
 
-  mutating func parseString() throws(JSONValueError) -> String {
+  mutating func parseString() throws(JSONSyntaxError) -> String {
     index += 1
     var runStart = index
     var utf8Run: [UInt8] = []
@@ -166,7 +170,7 @@ private struct JSONValueParser {
     return String(decoding: utf8Run, as: UTF8.self)
   }
 
-  mutating func parseHex4() throws(JSONValueError) -> UInt32 {
+  mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
     guard index + 4 <= bytes.count else { throw error("expected four hex digits after \\u") }
     var value: UInt32 = 0
     for _ in 0..<4 {
@@ -184,7 +188,7 @@ private struct JSONValueParser {
     return value
   }
 
-  mutating func parseNumber() throws(JSONValueError) -> TemplateValue {
+  mutating func parseNumber() throws(JSONSyntaxError) -> Tree {
     let start = index
     if peek() == UInt8(ascii: "-") { index += 1 }
     while let byte = peek(),
@@ -202,7 +206,7 @@ private struct JSONValueParser {
     return .number(number)
   }
 
-  mutating func expectWord(_ word: StaticString) throws(JSONValueError) {
+  mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
     let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
     guard index + expected.count <= bytes.count,
       bytes[index..<(index + expected.count)].elementsEqual(expected)
@@ -210,10 +214,10 @@ private struct JSONValueParser {
     index += expected.count
   }
 
-  mutating func enter() throws(JSONValueError) {
+  mutating func enter() throws(JSONSyntaxError) {
     depth += 1
-    if depth > Self.maximumDepth {
-      throw error("arrays and objects nest more than \(Self.maximumDepth) deep")
+    if depth > JSONReader.maximumDepth {
+      throw error("arrays and objects nest more than \(JSONReader.maximumDepth) deep")
     }
   }
 
@@ -225,7 +229,7 @@ private struct JSONValueParser {
     }
   }
 
-  func error(_ message: String) -> JSONValueError {
+  func error(_ message: String) -> JSONSyntaxError {
     var line = 1
     var lineStart = 0
     for position in 0..<min(index, bytes.count) where bytes[position] == 0x0A {
@@ -234,6 +238,6 @@ private struct JSONValueParser {
     }
     let column =
       String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
-    return JSONValueError(line: line, column: column, message: message)
+    return JSONSyntaxError(line: line, column: column, message: message)
   }
 }
