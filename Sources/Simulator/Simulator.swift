@@ -5,9 +5,9 @@ import NIOCore
 
 /// Simulated appliances speaking Kea's real control API over real HTTP on 127.0.0.1.
 ///
-/// All servers share one listening port and are told apart by the first path segment (Kea
-/// ignores the path, so clients need nothing special). A server that must be unreachable gets
-/// a URL on a port where nothing listens.
+/// Servers share a listening port (by default one for all) and are told apart by the first
+/// path segment (Kea ignores the path, so clients need nothing special). A server that must be
+/// unreachable gets a URL on a port where nothing listens.
 public final class Simulator: Sendable {
   /// How an inventory reaches one simulated server.
   public struct Endpoint: Sendable {
@@ -18,20 +18,23 @@ public final class Simulator: Sendable {
     public var credentials: SimulatedKeaServer.Credentials?
   }
 
-  public let port: Int
+  /// The first listening port (the EdgeConnect group's).
+  public var port: Int { ports[0] }
+  /// Every listening port; servers are spread over them in turn.
+  public let ports: [Int]
   public let endpoints: [Endpoint]
   /// The EdgeConnect group it serves, if any.
   public let edgeConnect: SimulatedEdgeConnect?
-  private let task: Task<Void, any Error>
+  private let tasks: [Task<Void, any Error>]
 
   private init(
-    port: Int, endpoints: [Endpoint], edgeConnect: SimulatedEdgeConnect?,
-    task: Task<Void, any Error>
+    ports: [Int], endpoints: [Endpoint], edgeConnect: SimulatedEdgeConnect?,
+    tasks: [Task<Void, any Error>]
   ) {
-    self.port = port
+    self.ports = ports
     self.endpoints = endpoints
     self.edgeConnect = edgeConnect
-    self.task = task
+    self.tasks = tasks
   }
 
   /// An inventory of every simulated Kea server, one flow mapping per line (servers that want
@@ -53,19 +56,65 @@ public final class Simulator: Sendable {
     "http://127.0.0.1:\(port)/edgeconnect/\(appliance)/deployment"
   }
 
-  /// Starts the simulator on a free loopback port with the given scenarios (and, when given,
-  /// an EdgeConnect group).
-  public static func start(_ scenarios: [Scenario], edgeConnect: SimulatedEdgeConnect? = nil)
-    async throws -> Simulator
-  {
+  /// Starts the simulator on free loopback ports with the given scenarios (and, when given,
+  /// an EdgeConnect group). `listeners` spreads the servers over that many ports: a client
+  /// keeps one connection pool per host and port, and real appliances each have their own
+  /// address, so a large fleet behind a single port would measure the client's pool
+  /// bookkeeping for thousands of connections to one host instead of the fleet.
+  public static func start(
+    _ scenarios: [Scenario], edgeConnect: SimulatedEdgeConnect? = nil, listeners: Int = 1
+  ) async throws -> Simulator {
     let state = SimulatorState(edgeConnect: edgeConnect)
+    var ports: [Int] = []
+    var tasks: [Task<Void, any Error>] = []
+    for _ in 0..<max(1, listeners) {
+      let (port, task) = try await listen(KeaAgentResponder(state: state))
+      ports.append(port)
+      tasks.append(task)
+    }
+    let closedPort = try FreePort.find()
+    var servers: [SimulatedKeaServer] = []
+    var endpoints: [Endpoint] = []
+    var served = 0
+    for scenario in scenarios {
+      let urls = Dictionary(
+        scenario.servers.map { server in
+          if server.behavior == .unreachable {
+            return (server.name, "http://127.0.0.1:\(closedPort)/\(server.path)/")
+          }
+          defer { served += 1 }
+          return (server.name, "http://127.0.0.1:\(ports[served % ports.count])/\(server.path)/")
+        }, uniquingKeysWith: { first, _ in first })
+      for var server in scenario.servers {
+        for index in server.peers.indices {
+          server.peers[index].url = urls[server.peers[index].name] ?? ""
+        }
+        servers.append(server)
+        endpoints.append(
+          Endpoint(
+            name: server.name, site: scenario.site, url: urls[server.name] ?? "", service: "dhcp4",
+            credentials: server.credentials))
+      }
+    }
+    await state.install(servers)
+    return Simulator(ports: ports, endpoints: endpoints, edgeConnect: edgeConnect, tasks: tasks)
+  }
+
+  /// One listening socket on a free loopback port, answering with `responder`.
+  private static func listen(_ responder: KeaAgentResponder) async throws -> (
+    Int, Task<Void, any Error>
+  ) {
     let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
     var configuration = ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0))
     configuration.serverName = "kea-simulator"
+    // Many simulated servers share this one listening socket, where real appliances each have
+    // their own: with the default queue of 256 pending connections, a run asking 2,000 servers
+    // at once had most of its connections wait a second or more for a retransmitted handshake.
+    configuration.backlog = 4096
     var logger = Logger(label: "simulator")
     logger.logLevel = .critical
     let app = Application(
-      responder: KeaAgentResponder(state: state), configuration: configuration,
+      responder: responder, configuration: configuration,
       onServerRunning: { channel in
         portContinuation.yield(channel.localAddress?.port ?? 0)
         portContinuation.finish()
@@ -80,37 +129,13 @@ public final class Simulator: Sendable {
       task.cancel()
       throw SimulatorError("the simulator could not listen on 127.0.0.1")
     }
-    let closedPort = try FreePort.find()
-    var servers: [SimulatedKeaServer] = []
-    var endpoints: [Endpoint] = []
-    for scenario in scenarios {
-      let urls = Dictionary(
-        scenario.servers.map { server in
-          let url =
-            server.behavior == .unreachable
-            ? "http://127.0.0.1:\(closedPort)/\(server.path)/"
-            : "http://127.0.0.1:\(port)/\(server.path)/"
-          return (server.name, url)
-        }, uniquingKeysWith: { first, _ in first })
-      for var server in scenario.servers {
-        for index in server.peers.indices {
-          server.peers[index].url = urls[server.peers[index].name] ?? ""
-        }
-        servers.append(server)
-        endpoints.append(
-          Endpoint(
-            name: server.name, site: scenario.site, url: urls[server.name] ?? "", service: "dhcp4",
-            credentials: server.credentials))
-      }
-    }
-    await state.install(servers)
-    return Simulator(port: port, endpoints: endpoints, edgeConnect: edgeConnect, task: task)
+    return (port, task)
   }
 
   /// Stops listening.
   public func stop() async {
-    task.cancel()
-    _ = await task.result
+    for task in tasks { task.cancel() }
+    for task in tasks { _ = await task.result }
   }
 }
 

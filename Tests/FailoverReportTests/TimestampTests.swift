@@ -2,6 +2,8 @@ import Foundation
 import Snapshot
 import Testing
 
+@testable import Assessment
+
 @Suite("UTC timestamps")
 struct TimestampTests {
   /// The hand-written formatter must agree with Foundation's ISO 8601 formatter second for
@@ -43,4 +45,54 @@ struct TimestampTests {
   }()
 
   private func foundation(_ date: Date) -> String { formatter.string(from: date) }
+}
+
+/// Kea's heartbeat clock, read by hand, against Foundation's formatter as the reference.
+@Suite("HTTP dates")
+struct HTTPDateTests {
+  @Test("every 754,369th second from 1970 to 2100 reads as Foundation's formatter reads it")
+  func matchesFormatter() {
+    let writer = DateFormatter()
+    writer.locale = Locale(identifier: "en_US_POSIX")
+    writer.timeZone = TimeZone(identifier: "GMT")
+    writer.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+    let reader = DateFormatter()
+    reader.locale = Locale(identifier: "en_US_POSIX")
+    reader.timeZone = TimeZone(identifier: "GMT")
+    reader.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+    var checked = 0
+    for second in stride(from: 0, to: 4_102_444_800, by: 754_369) {
+      let text = writer.string(from: Date(timeIntervalSince1970: Double(second)))
+      #expect(HTTPDate.parse(text) == reader.date(from: text), "\(text)")
+      #expect(HTTPDate.parse(text)?.timeIntervalSince1970 == Double(second), "\(text)")
+      checked += 1
+    }
+    #expect(checked > 5_000)
+  }
+
+  @Test("days since 1970 and the calendar date agree both ways, before 1970 too")
+  func daysSinceEpoch() {
+    for days in stride(from: -800_000, through: 800_000, by: 997) {
+      let iso = Timestamp.iso(Date(timeIntervalSince1970: Double(days) * 86_400))
+      let parts = iso.dropFirst(iso.hasPrefix("-") ? 1 : 0).prefix(10).split(separator: "-")
+      let year = (Int(parts[0]) ?? 0) * (iso.hasPrefix("-") ? -1 : 1)
+      #expect(
+        Timestamp.daysSinceEpoch(year: year, month: Int(parts[1]) ?? 0, day: Int(parts[2]) ?? 0)
+          == days, "\(iso)")
+    }
+  }
+
+  @Test(
+    "what is not an RFC 1123 date is nil",
+    arguments: [
+      "", "Sun, 22 Nov 2026 11:50:37", "Sun 22 Nov 2026 11:50:37 GMT",
+      "Sun, 22 Foo 2026 11:50:37 GMT",
+      "Sun, 32 Nov 2026 11:50:37 GMT", "Sun, 22 Nov 2026 24:00:00 GMT",
+      "Sun, 22 Nov 26 11:50:37 GMT",
+      "Sun, 22 Nov 2026 11:50 GMT", "Sun, 22 Nov 2026 11:50:37 CET",
+      "Sun, +2 Nov 2026 11:50:37 GMT",
+    ])
+  func rejected(text: String) {
+    #expect(HTTPDate.parse(text) == nil)
+  }
 }

@@ -34,7 +34,10 @@ while let argument = arguments.next() {
 // Silent B servers: one pair in every (50 / P) has its B server silent, so P % of all servers.
 let pairs = servers / 2
 let silentEvery = silentPercent > 0 ? max(1, 50 / silentPercent) : 0
-let simulator = try await Simulator.start(Scenario.fleet(pairs: pairs, silentEvery: silentEvery))
+// Servers spread over 64 listening ports: real appliances each have an address of their own,
+// and a client keeps one connection pool per host and port.
+let simulator = try await Simulator.start(
+  Scenario.fleet(pairs: pairs, silentEvery: silentEvery), listeners: 64)
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
   "fleet-bench-\(getpid())")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
