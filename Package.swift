@@ -10,7 +10,9 @@ let package = Package(
     // For the benchmarks, which measure the pipeline's stages from outside the package.
     .library(
       name: "FailoverReportPipeline",
-      targets: ["Snapshot", "Collectors", "Assessment", "Report", "Validation", "Simulator"]),
+      targets: [
+        "Snapshot", "Collectors", "Assessment", "Report", "Validation", "Publishing", "Simulator",
+      ]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -73,12 +73,16 @@ struct ReportJob {
       collectedAt: Date(timeIntervalSince1970: started.timeIntervalSince1970.rounded(.down)),
       durationMilliseconds: Int((duration * 1000).rounded()),
       inventoryDigest: Publisher.hex(Array(inventoryBytes)), appliances: observations)
-    return publish(snapshot, durationSeconds: duration)
+    return await publish(snapshot, durationSeconds: duration)
   }
 
   /// Assesses, renders, validates and publishes a snapshot; returns the exit code.
-  func publish(_ snapshot: Snapshot, durationSeconds: Double) -> Int32 {
+  func publish(_ snapshot: Snapshot, durationSeconds: Double) async -> Int32 {
     var stages = StageTimer(logger: logger)
+    // The snapshot's JSON needs nothing but the snapshot: it is made on the other cores while
+    // this one assesses (on a large fleet it is most of the time to the page).
+    let encoding = Task.detached { try await snapshot.encodedJSON() }
+    defer { encoding.cancel() }
     let assets: Assets
     let renderer: PageRenderer
     do {
@@ -103,7 +107,7 @@ struct ReportJob {
     let page: [UInt8]
     let snapshotBytes: [UInt8]
     do {
-      snapshotBytes = Array(try Snapshot.makeEncoder().encode(snapshot))
+      snapshotBytes = try await encoding.value
       page = try renderer.render(assessment, snapshotJSON: snapshotBytes)
     } catch {
       return fail("cannot render the page: \(error)")
