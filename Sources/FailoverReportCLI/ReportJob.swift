@@ -187,7 +187,8 @@ struct ReportJob {
               iso: $0.time, severity: $0.severity, headline: $0.headline, page: $0.page,
               snapshot: $0.snapshot)
           }, generator: FailoverReportCommand.generator, keepDays: options.keepDays)
-        let indexProblems = PageValidator(schema: nil).validate(index, name: "archive index.html")
+        let indexProblems = PageValidator(schema: nil, allowsRelativeLinks: true).validate(
+          index, name: "archive index.html")
         guard indexProblems.isEmpty else {
           throw PublishError.io(
             "the archive index failed validation (\(indexProblems.first?.message ?? "")); it was not written",

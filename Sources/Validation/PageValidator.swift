@@ -11,9 +11,14 @@ import Foundation
 public struct PageValidator: Sendable {
   /// The RelaxNG schema's bytes, or nil to skip the schema check.
   public var schema: [UInt8]?
+  /// Whether links may name other files beside the page (the archive's index links to the
+  /// archived pages); otherwise every link is `#` and an id of the page. Nothing may load
+  /// from the network either way.
+  public var allowsRelativeLinks: Bool
 
-  public init(schema: [UInt8]?) {
+  public init(schema: [UInt8]?, allowsRelativeLinks: Bool = false) {
     self.schema = schema
+    self.allowsRelativeLinks = allowsRelativeLinks
   }
 
   /// Every problem found; empty means the page may be published.
@@ -56,7 +61,9 @@ public struct PageValidator: Sendable {
     var problems = checkStructure(document)
     if let schema { problems += SchemaCheck.validate(document, schema: schema) }
     let knownElements = schema.map(SchemaCheck.elementNames) ?? []
-    problems += PolicyCheck(document: document, knownElements: knownElements).run()
+    problems += PolicyCheck(
+      document: document, knownElements: knownElements, allowsRelativeLinks: allowsRelativeLinks
+    ).run()
     return problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
   }
 

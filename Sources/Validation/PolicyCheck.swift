@@ -11,6 +11,8 @@ struct PolicyCheck {
   let document: xmlDocPtr
   /// XHTML element names the schema admits; empty to skip the check.
   var knownElements: Set<String> = []
+  /// Whether an `a` may link to a file beside the page (see `PageValidator`).
+  var allowsRelativeLinks = false
 
   private static let xhtml: StaticString = "http://www.w3.org/1999/xhtml"
   private static let svg: StaticString = "http://www.w3.org/2000/svg"
@@ -31,7 +33,7 @@ struct PolicyCheck {
   private static let forbiddenSVG: Set<String> = ["script", "foreignObject", "image"]
 
   func run() -> [PageProblem] {
-    var walk = Walk(knownElements: knownElements)
+    var walk = Walk(knownElements: knownElements, allowsRelativeLinks: allowsRelativeLinks)
     if let root = xmlDocGetRootElement(document) { walk.visit(tree: root) }
     var problems = walk.problems
     for (id, node) in walk.links where !walk.ids.contains(id) {
@@ -48,6 +50,7 @@ struct PolicyCheck {
   /// of 10,000 servers, making a Swift string of every name and value cost more than the parse.
   private struct Walk {
     let knownElements: Set<String>
+    let allowsRelativeLinks: Bool
     var problems: [PageProblem] = []
     var ids: Set<String> = []
     var links: [(String, xmlNodePtr)] = []
@@ -55,7 +58,10 @@ struct PolicyCheck {
     private var elementKinds: [UnsafeRawPointer: ElementKind] = [:]
     private var attributeKinds: [UnsafeRawPointer: AttributeKind] = [:]
 
-    init(knownElements: Set<String>) { self.knownElements = knownElements }
+    init(knownElements: Set<String>, allowsRelativeLinks: Bool) {
+      self.knownElements = knownElements
+      self.allowsRelativeLinks = allowsRelativeLinks
+    }
 
     /// What the walk does with an XHTML element of a given name.
     private enum ElementKind {
@@ -208,7 +214,7 @@ struct PolicyCheck {
         case .href:
           if value.first == UInt8(ascii: "#"), PolicyCheck.isIdentifier(value.dropFirst()) {
             links.append((PolicyCheck.string(value.dropFirst()), element))
-          } else if !loads, !refersOutside {
+          } else if !loads, !refersOutside, !(allowsRelativeLinks && !inSVG) {
             // The page links only within itself; a link that loads is reported elsewhere.
             problems.append(
               PolicyCheck.problem(

@@ -97,6 +97,19 @@ struct PageValidatorTests {
     #expect(!Self.problems(page).isEmpty, "\(name) was accepted")
   }
 
+  @Test("the archive's index may link to files beside it, and still to nothing on the network")
+  func relativeLinks() {
+    let archive = PageValidator(schema: nil, allowsRelativeLinks: true)
+    let local = Self.good.replacingOccurrences(
+      of: "href=\"#b\"", with: "href=\"2026/11/22/index.html\"")
+    #expect(archive.validate(Array(local.utf8)).isEmpty)
+    #expect(!Self.problems(local).isEmpty)
+    for remote in ["http://example.net/", "//example.net/x", "file:///etc/passwd"] {
+      let page = Self.good.replacingOccurrences(of: "href=\"#b\"", with: "href=\"\(remote)\"")
+      #expect(!archive.validate(Array(page.utf8)).isEmpty, "\(remote)")
+    }
+  }
+
   @Test("a page whose embedded data passes 10 MB still passes (a large fleet's snapshot)")
   func largeDataBlock() {
     let data =

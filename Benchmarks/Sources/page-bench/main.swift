@@ -5,7 +5,7 @@ import Report
 import Snapshot
 import Validation
 
-// page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N]
+// page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N] [--slices N]
 // Builds a snapshot of N Kea servers (N/2 load-balancing pairs, one in ten in partner-down),
 // then measures each stage from snapshot to a page that may be published, in CPU seconds (what
 // it costs) and wall seconds: assessment, rendering (the snapshot's JSON, made on every core,
@@ -17,6 +17,8 @@ var servers = 10_000
 var iterations = 3
 var pagePath: String?
 var detailLimit = PageRenderer.defaultDetailLimit
+/// Slices the snapshot's JSON is encoded in at once (default: two per core).
+var slices = ProcessInfo.processInfo.activeProcessorCount * 2
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
   switch argument {
@@ -24,6 +26,7 @@ while let argument = arguments.next() {
   case "--iterations": iterations = max(1, Int(arguments.next() ?? "") ?? iterations)
   case "--write": pagePath = arguments.next()
   case "--detail-limit": detailLimit = Int(arguments.next() ?? "") ?? detailLimit
+  case "--slices": slices = Int(arguments.next() ?? "") ?? slices
   default:
     FileHandle.standardError.write(Data("page-bench: unknown argument \(argument)\n".utf8))
     exit(2)
@@ -108,6 +111,7 @@ let renderer = try PageRenderer(assets: .embedded, detailLimit: detailLimit)
 let validator = PageValidator(schema: Assets.embedded.templates["schema.rng"])
 let publishFolder = FileManager.default.temporaryDirectory.appendingPathComponent(
   "page-bench-\(getpid())")
+try Publisher(folder: publishFolder.path).prepare()
 var assessCosts: [Cost] = []
 var encodeCosts: [Cost] = []
 var renderCosts: [Cost] = []
@@ -119,7 +123,7 @@ var problemCount = 0
 for _ in 0..<iterations {
   // Each stage on its own, for what it costs.
   let (assessment, assessCost) = await measured { Assessor.assess(snapshot) }
-  let (json, encodeCost) = try await measured { try await snapshot.encodedJSON() }
+  let (json, encodeCost) = try await measured { try await snapshot.encodedJSON(slices: slices) }
   let (page, pageCost) = try await measured {
     try renderer.render(assessment, snapshotJSON: json)
   }
@@ -138,7 +142,7 @@ for _ in 0..<iterations {
   // the JSON made on the other cores while this one assesses, then the page, the gate, and
   // the atomic publish of page, digest and snapshot.
   let (_, publishedCost) = try await measured {
-    let encoding = Task.detached { try await snapshot.encodedJSON() }
+    let encoding = Task.detached { try await snapshot.encodedJSON(slices: slices) }
     let assessed = Assessor.assess(snapshot)
     let bytes = try await encoding.value
     let published = try renderer.render(assessed, snapshotJSON: bytes)
