@@ -122,6 +122,7 @@ struct ReportJob {
       return fail("\(error)")
     }
     publisher.removeLeftovers()
+    stages.lap("locked", ["folder": "\(output)"])
     defer { withExtendedLifetime(lock) {} }
     let validator = PageValidator(schema: assets.templates["schema.rng"])
     let problems = validator.validate(page)
@@ -222,24 +223,5 @@ struct ReportJob {
     print("FAILOVER UNKNOWN - \(message.split(separator: "\n").first.map(String.init) ?? message)")
     logger.error("\(message)")
     return ExitStatus.unknown.rawValue
-  }
-}
-
-/// Logs each stage of publishing with the seconds it took (seen with `-v`), so an operator can
-/// tell where a slow run spends its time.
-struct StageTimer {
-  let logger: Logger
-  private var last = ContinuousClock.now
-
-  init(logger: Logger) { self.logger = logger }
-
-  mutating func lap(_ stage: String, _ metadata: Logger.Metadata = [:]) {
-    let now = ContinuousClock.now
-    let elapsed = now - last
-    last = now
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    var metadata = metadata
-    metadata["seconds"] = "\(String(format: "%.3f", seconds))"
-    logger.info("\(stage)", metadata: metadata)
   }
 }
