@@ -79,10 +79,6 @@ struct ReportJob {
   /// Assesses, renders, validates and publishes a snapshot; returns the exit code.
   func publish(_ snapshot: Snapshot, durationSeconds: Double) async -> Int32 {
     var stages = StageTimer(logger: logger)
-    // The snapshot's JSON needs nothing but the snapshot: it is made on the other cores while
-    // this one assesses (on a large fleet it is most of the time to the page).
-    let encoding = Task.detached { try await snapshot.encodedJSON() }
-    defer { encoding.cancel() }
     let assets: Assets
     let renderer: PageRenderer
     do {
@@ -105,9 +101,8 @@ struct ReportJob {
     let assessment = Assessor.assess(snapshot, history: history)
     stages.lap("assessed", ["relationships": "\(assessment.relationships.count)"])
     let page: [UInt8]
-    let snapshotBytes: [UInt8]
+    let snapshotBytes = snapshot.encodedJSON()
     do {
-      snapshotBytes = try await encoding.value
       page = try renderer.render(assessment, snapshotJSON: snapshotBytes)
     } catch {
       return fail("cannot render the page: \(error)")

@@ -31,7 +31,7 @@ public struct PageRenderer: Sendable {
 
   /// The page's bytes. The same snapshot and assessment always give the same bytes.
   public func render(_ assessment: Assessment, snapshot: Snapshot) throws -> [UInt8] {
-    try render(assessment, snapshotJSON: Array(try Snapshot.makeEncoder().encode(snapshot)))
+    try render(assessment, snapshotJSON: snapshot.encodedJSON())
   }
 
   /// The page, with the snapshot already encoded as `snapshot.json` holds it (so a run that

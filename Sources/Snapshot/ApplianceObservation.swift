@@ -46,7 +46,7 @@ public struct ApplianceObservation: Codable, Sendable, Equatable {
 
 /// Why an appliance gave no usable answer, sorted into kinds an operator acts on differently.
 public struct CollectionFailure: Error, Codable, Sendable, Equatable {
-  public enum Kind: String, Codable, Sendable {
+  public enum Kind: String, Codable, Sendable, CaseIterable {
     /// No answer within the timeout.
     case timeout
     /// Nothing listens there (connection refused), or the host cannot be reached.

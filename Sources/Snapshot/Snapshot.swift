@@ -34,11 +34,11 @@ public struct Snapshot: Codable, Sendable, Equatable {
 }
 
 extension Snapshot {
-  /// The encoder that writes `snapshot.json`: compact, sorted keys (Foundation's encoder
-  /// otherwise writes them in hash order, which changes from process to process) and
-  /// whole-second UTC dates, so the same snapshot always gives the same bytes. Not
-  /// pretty-printed: on a large snapshot that made encoding, which is most of rendering the
-  /// page, markedly slower and the page a third larger; `jq .` pretty-prints it.
+  /// Foundation's encoder set to write what `encodedJSON()` writes by hand, and the reference
+  /// it is tested against: compact, sorted keys (Foundation's encoder otherwise writes them in
+  /// hash order, which changes from process to process) and whole-second UTC dates, so the
+  /// same snapshot always gives the same bytes. Not pretty-printed: that made the page a
+  /// third larger; `jq .` pretty-prints it.
   public static func makeEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -54,46 +54,5 @@ extension Snapshot {
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = .iso8601
     return decoder
-  }
-}
-
-extension Snapshot {
-  /// The same bytes as `makeEncoder().encode(self)`, made on every core: the appliances are
-  /// encoded in slices at once and joined into the envelope. Foundation's encoder is most of
-  /// the time it takes to turn a large fleet's snapshot into a page, and it runs on one core.
-  ///
-  /// Byte for byte equal because the encoder writes an array of objects as `[a,b]` with no
-  /// spaces, and with sorted keys `appliances` is the envelope's first key.
-  public func encodedJSON(slices: Int = ProcessInfo.processInfo.activeProcessorCount * 2)
-    async throws -> [UInt8]
-  {
-    let count = appliances.count
-    let sliceCount = min(max(1, slices), count)
-    guard sliceCount > 1 else { return Array(try Self.makeEncoder().encode(self)) }
-    var envelope = self
-    envelope.appliances = []
-    let head = Array(#"{"appliances":[]"#.utf8)
-    let empty = Array(try Self.makeEncoder().encode(envelope))
-    // The sorted-keys envelope starts with the empty list; anything else means the encoder's
-    // format changed, and the plain encoding is the safe answer.
-    guard empty.starts(with: head) else { return Array(try Self.makeEncoder().encode(self)) }
-    let parts = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-      for slice in 0..<sliceCount {
-        let range = (count * slice / sliceCount)..<(count * (slice + 1) / sliceCount)
-        let members = Array(appliances[range])
-        group.addTask { (slice, Array(try Self.makeEncoder().encode(members))) }
-      }
-      var parts = [[UInt8]](repeating: [], count: sliceCount)
-      for try await (slice, bytes) in group { parts[slice] = bytes }
-      return parts
-    }
-    var json = Array(head.dropLast())
-    json.reserveCapacity(parts.reduce(empty.count) { $0 + $1.count })
-    for (index, part) in parts.enumerated() {
-      if index > 0 { json.append(UInt8(ascii: ",")) }
-      json += part.dropFirst().dropLast()  // each slice's own [ and ]
-    }
-    json += empty.dropFirst(head.count - 1)
-    return json
   }
 }

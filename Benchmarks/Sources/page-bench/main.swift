@@ -5,11 +5,10 @@ import Report
 import Snapshot
 import Validation
 
-// page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N] [--slices N]
+// page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N] [--foundation-json]
 // Builds a snapshot of N Kea servers (N/2 load-balancing pairs, one in ten in partner-down),
 // then measures each stage from snapshot to a page that may be published, in CPU seconds (what
-// it costs) and wall seconds: assessment, rendering (the snapshot's JSON, made on every core,
-// and the page), validation (libxml2: parse, RelaxNG schema, policy walk), and validation
+// it costs) and wall seconds: assessment, rendering (the snapshot's JSON and the page), validation (libxml2: parse, RelaxNG schema, policy walk), and validation
 // without the schema (parse and policy only) to tell the two apart. Then the whole way from
 // snapshot to a published page as `run` goes it, in wall seconds.
 
@@ -17,8 +16,9 @@ var servers = 10_000
 var iterations = 3
 var pagePath: String?
 var detailLimit = PageRenderer.defaultDetailLimit
-/// Slices the snapshot's JSON is encoded in at once (default: two per core).
-var slices = ProcessInfo.processInfo.activeProcessorCount * 2
+/// Encode the snapshot with Foundation's `JSONEncoder` (the reference, and what `run` used
+/// before session 6) instead of `Snapshot.encodedJSON()`, to compare the two.
+var foundationJSON = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
   switch argument {
@@ -26,7 +26,7 @@ while let argument = arguments.next() {
   case "--iterations": iterations = max(1, Int(arguments.next() ?? "") ?? iterations)
   case "--write": pagePath = arguments.next()
   case "--detail-limit": detailLimit = Int(arguments.next() ?? "") ?? detailLimit
-  case "--slices": slices = Int(arguments.next() ?? "") ?? slices
+  case "--foundation-json": foundationJSON = true
   default:
     FileHandle.standardError.write(Data("page-bench: unknown argument \(argument)\n".utf8))
     exit(2)
@@ -106,6 +106,10 @@ func measured<T>(_ body: () async throws -> T) async rethrows -> (T, Cost) {
   )
 }
 
+func encoded(_ snapshot: Snapshot) throws -> [UInt8] {
+  foundationJSON ? Array(try Snapshot.makeEncoder().encode(snapshot)) : snapshot.encodedJSON()
+}
+
 let snapshot = makeSnapshot(servers: servers)
 let renderer = try PageRenderer(assets: .embedded, detailLimit: detailLimit)
 let validator = PageValidator(schema: Assets.embedded.templates["schema.rng"])
@@ -123,7 +127,7 @@ var problemCount = 0
 for _ in 0..<iterations {
   // Each stage on its own, for what it costs.
   let (assessment, assessCost) = await measured { Assessor.assess(snapshot) }
-  let (json, encodeCost) = try await measured { try await snapshot.encodedJSON(slices: slices) }
+  let (json, encodeCost) = try await measured { try encoded(snapshot) }
   let (page, pageCost) = try await measured {
     try renderer.render(assessment, snapshotJSON: json)
   }
@@ -139,12 +143,11 @@ for _ in 0..<iterations {
   if let pagePath { FileManager.default.createFile(atPath: pagePath, contents: Data(page)) }
   problemCount = problems.count
   // The whole way from snapshot to a published page, as `run` goes it (ReportJob.publish):
-  // the JSON made on the other cores while this one assesses, then the page, the gate, and
-  // the atomic publish of page, digest and snapshot.
+  // the assessment, the JSON, the page, the gate, and the atomic publish of page, digest and
+  // snapshot.
   let (_, publishedCost) = try await measured {
-    let encoding = Task.detached { try await snapshot.encodedJSON(slices: slices) }
     let assessed = Assessor.assess(snapshot)
-    let bytes = try await encoding.value
+    let bytes = try encoded(snapshot)
     let published = try renderer.render(assessed, snapshotJSON: bytes)
     guard validator.validate(published).isEmpty else { return }
     try Publisher(folder: publishFolder.path).publish(page: published, snapshot: bytes)
