@@ -127,6 +127,9 @@ public struct ServerAssessment: Sendable, Equatable {
   public var disagreement: String?
   /// Why it could not be asked.
   public var reason: String?
+  /// It answered, but not every follow-up question: which, why, and what is unknown as a
+  /// result (`ha-heartbeat not answered (…): clock skew not checked`).
+  public var unanswered: String? = nil
   public var summary: String
 }
 

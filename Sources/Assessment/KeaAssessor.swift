@@ -62,6 +62,7 @@ struct KeaAssessor {
       connectingClients: nil, analyzedPackets: nil, failoverProgress: nil,
       partnerViewState: nil, partnerViewAgeSeconds: nil, disagreement: nil,
       reason: member?.observation.failure?.message, summary: "")
+    if own != nil { result.unanswered = member.flatMap { Self.unansweredNote($0.observation) } }
     // Status time: our own answer is fresh; otherwise what the partner last heard, age seconds ago.
     if own != nil, let asked = member?.observation.askedAt {
       result.statusTime = asked
@@ -113,6 +114,20 @@ struct KeaAssessor {
       partnerName: partnerName,
       monitored: member != nil, isBackup: isBackup)
     return result
+  }
+
+  /// What a server that answered `status-get` left unanswered, and what that leaves unknown.
+  static func unansweredNote(_ observation: ApplianceObservation) -> String? {
+    guard let unanswered = observation.unanswered, !unanswered.isEmpty else { return nil }
+    return unanswered.map { command in
+      let consequence =
+        switch command.command {
+        case "config-get": "HA settings (peers, roles, timers) unknown"
+        case "ha-heartbeat": "clock skew not checked"
+        default: "its answer missing"
+        }
+      return "\(command.command) not answered (\(command.failure.message)): \(consequence)"
+    }.joined(separator: "; ")
   }
 
   private func controlStatus(_ member: Member?) -> ControlStatus {

@@ -88,10 +88,13 @@ struct KeaPeerChecks {
     }
     for member in members where member.answered {
       if member.configuration == nil {
+        let why =
+          member.observation.unanswered?.first { $0.command == "config-get" }
+          .map { " (\($0.failure.message))" } ?? ""
         findings.append(
           Finding(
             .warning, "config-unknown",
-            "\(member.serverName) answered status-get but not config-get usably: its peers and timers are unknown, and it is placed here by its partner's configuration."
+            "\(member.serverName) answered status-get but not config-get usably\(why): its peers and timers are unknown, and it is placed here by its partner's configuration."
           ))
       }
       if let values = implausibleValues(member.status?.remote) {

@@ -67,16 +67,12 @@ struct KeaCollector: Sendable {
             .notConfigured,
             "the server answered but reports no HA relationship (is the HA hook loaded?)")
         }
-        if let configAnswer = try? await send(
-          "config-get", request, secrets: secrets, into: &observation)
-        {
-          status.configuration = KeaAnswerDecoder.configuration(configAnswer)
-        }
-        if let heartbeatAnswer = try? await send(
-          "ha-heartbeat", request, secrets: secrets, into: &observation)
-        {
-          status.heartbeat = KeaAnswerDecoder.heartbeat(heartbeatAnswer)
-        }
+        status.configuration = await followUp(
+          "config-get", request, secrets: secrets, into: &observation,
+          decode: KeaAnswerDecoder.configuration)
+        status.heartbeat = await followUp(
+          "ha-heartbeat", request, secrets: secrets, into: &observation,
+          decode: KeaAnswerDecoder.heartbeat)
         observation.kea = status
       }
     } catch let failure as CollectionFailure {
@@ -94,6 +90,33 @@ struct KeaCollector: Sendable {
     var service: String?
     var authorization: String?
     var tls: TLSConfiguration?
+  }
+
+  /// A question after `status-get`: its answer when usable; otherwise nil, with the reason
+  /// kept in `observation.unanswered`, because the server's status stands without it but the
+  /// page must say what is missing and why.
+  private func followUp<Value>(
+    _ command: String, _ request: Request, secrets: [String],
+    into observation: inout ApplianceObservation, decode: (KeaAnswerDecoder.Answer) -> Value?
+  ) async -> Value? {
+    let failure: CollectionFailure
+    do {
+      let answer = try await send(command, request, secrets: secrets, into: &observation)
+      if let value = decode(answer) { return value }
+      failure =
+        answer.result != 0
+        ? CollectionFailure(
+          .commandFailed,
+          "\(command) failed with result \(answer.result): \(answer.text ?? "no text")")
+        : CollectionFailure(.malformed, "\(command) answered without arguments")
+    } catch let error as CollectionFailure {
+      failure = error
+    } catch {
+      failure = CollectionFailure(.unreachable, "\(error)")
+    }
+    observation.unanswered =
+      (observation.unanswered ?? []) + [UnansweredCommand(command: command, failure: failure)]
+    return nil
   }
 
   private func send(

@@ -140,6 +140,13 @@ struct PageView {
         ("kind", .string(kind)),
         ("states", .string(Self.states(of: relationship).joined(separator: "; "))),
         ("summary", .string(relationship.summary)),
+        (
+          "unanswered",
+          .list(
+            relationship.servers.compactMap { server in
+              server.unanswered.map { .string("\(server.name): \($0)") }
+            })
+        ),
       ]))
   }
 
@@ -299,6 +306,7 @@ struct PageView {
     }
     object["disagreement"] = optional(server.disagreement)
     object["reason"] = optional(server.reason)
+    object["unanswered"] = optional(server.unanswered)
     object["summary"] = .string(server.summary)
     return .object(object.object)
   }

@@ -44,6 +44,13 @@ struct KeaAgentResponder: HTTPResponder {
     guard let command = json["command"] as? String else {
       return Self.reply(.ok, KeaAnswers.missingCommand)
     }
+    switch server.behavior {
+    case .ignores(let commands) where commands.contains(command):
+      try await Task.sleep(nanoseconds: 3_600_000_000_000)
+    case .refuses(let commands) where commands.contains(command):
+      return Self.reply(.ok, KeaAnswers.forbidden(command))
+    default: break
+    }
     let services = json["service"] as? [String]
     guard let services, !services.isEmpty else {
       if command == "status-get" {

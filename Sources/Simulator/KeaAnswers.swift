@@ -97,6 +97,10 @@ enum KeaAnswers {
     ]
   }
 
+  static func forbidden(_ command: String) -> WireJSON {
+    [["result": 1, "text": .string("'\(command)' is not allowed by this agent's access rules")]]
+  }
+
   static func notSupported(_ command: String) -> WireJSON {
     [["result": 2, "text": .string("'\(command)' command not supported.")]]
   }

@@ -84,6 +84,17 @@ extension Scenario {
       servers: servers)
   }
 
+  /// A healthy load-balancing pair whose servers leave follow-up questions unanswered: the A
+  /// server never answers `ha-heartbeat`, the B server's agent refuses `config-get`.
+  public static let partialAnswers: Scenario = {
+    var servers = healthyPair("partial-a", "partial-b")
+    servers[0].behavior = .ignores(["ha-heartbeat"])
+    servers[1].behavior = .refuses(["config-get"])
+    return Scenario(
+      name: "partial-answers", summary: "servers that answer status-get but not every question",
+      site: "PARTIAL", servers: servers)
+  }()
+
   /// Both servers in load-balancing, each serving its own scope.
   public static let healthyLoadBalancing: Scenario = {
     let peers = pair("dc1-kea-a", "dc1-kea-b")

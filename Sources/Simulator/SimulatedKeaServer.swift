@@ -99,6 +99,12 @@ public struct SimulatedKeaServer: Sendable {
     case silent
     /// Answers every command in one broken or malicious way.
     case hostile(Hostility)
+    /// Answers `status-get`, but never answers these commands (an agent that hangs on a
+    /// slow command).
+    case ignores(Set<String>)
+    /// Answers `status-get`, but refuses these commands with result 1 (an agent whose access
+    /// rules deny them, as operators do for `config-get`, which carries the peers' passwords).
+    case refuses(Set<String>)
   }
 
   public init(

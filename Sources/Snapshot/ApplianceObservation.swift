@@ -23,12 +23,15 @@ public struct ApplianceObservation: Codable, Sendable, Equatable {
   public var failoverPeers: [FailoverPeerStatus]?
   /// The answers as received, secrets redacted and size-capped, as evidence.
   public var exchanges: [RawExchange]
+  /// Follow-up questions that went unanswered while the main one was answered; nil when none
+  /// did (and in snapshots from before this was kept).
+  public var unanswered: [UnansweredCommand]?
 
   public init(
     name: String, kind: ApplianceKind, site: String?, endpoint: String, service: String?,
     askedAt: Date, durationMilliseconds: Int, failure: CollectionFailure? = nil,
     kea: KeaStatus? = nil, failoverPeers: [FailoverPeerStatus]? = nil,
-    exchanges: [RawExchange] = []
+    exchanges: [RawExchange] = [], unanswered: [UnansweredCommand]? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -41,6 +44,7 @@ public struct ApplianceObservation: Codable, Sendable, Equatable {
     self.kea = kea
     self.failoverPeers = failoverPeers
     self.exchanges = exchanges
+    self.unanswered = unanswered
   }
 }
 

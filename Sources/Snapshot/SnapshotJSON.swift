@@ -65,6 +65,21 @@ extension ApplianceObservation {
       json.string(name)
       json.optional("service", service) { $0.string($1) }
       json.optional("site", site) { $0.string($1) }
+      if let unanswered {
+        json.key("unanswered")
+        json.array(unanswered) { json, command in command.write(to: &json) }
+      }
+    }
+  }
+}
+
+extension UnansweredCommand {
+  func write(to json: inout JSONBytes) {
+    json.object { json in
+      json.key("command")
+      json.string(command)
+      json.key("failure")
+      failure.write(to: &json)
     }
   }
 }

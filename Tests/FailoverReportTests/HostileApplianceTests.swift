@@ -1,7 +1,10 @@
+import Assessment
 import Foundation
+import Report
 import Simulator
 import Snapshot
 import Testing
+import Validation
 
 /// One appliance answering in a broken or malicious way, beside a healthy pair: it must be
 /// marked with a one-line reason while everything else is shown normally, the page must pass
@@ -80,6 +83,60 @@ extension ExternalProcesses {
         #expect(page.contains(escaped), "reason not shown: \(escaped)")
       }
       #expect(Double(snapshot.durationMilliseconds) <= 10_000)
+    }
+
+    @Test("a follow-up question left unanswered is named with its reason; the status still counts")
+    func partialAnswers() async throws {
+      let simulator = try await Simulator.start([Scenario.partialAnswers])
+      defer { Task { await simulator.stop() } }
+      let folder = try TestSupport.temporaryFolder()
+      defer { try? FileManager.default.removeItem(at: folder) }
+      let (result, snapshot, page) = try Self.runJob(
+        inventory: simulator.keaInventoryYAML, in: folder)
+      let hanging = try #require(snapshot.appliances.first { $0.name == "partial-a" })
+      let refusing = try #require(snapshot.appliances.first { $0.name == "partial-b" })
+      for observation in [hanging, refusing] {
+        #expect(observation.failure == nil, "\(observation.failure?.message ?? "")")
+        #expect(observation.kea?.relationships.first?.local?.state == "load-balancing")
+      }
+      #expect(hanging.kea?.configuration != nil && hanging.kea?.heartbeat == nil)
+      #expect(hanging.unanswered?.map(\.command) == ["ha-heartbeat"])
+      #expect(hanging.unanswered?.first?.failure.kind == .timeout)
+      #expect(refusing.kea?.configuration == nil && refusing.kea?.heartbeat != nil)
+      #expect(refusing.unanswered?.map(\.command) == ["config-get"])
+      #expect(refusing.unanswered?.first?.failure.kind == .commandFailed)
+      // The hanging command cost its appliance's timeout (3 s), not more.
+      #expect(hanging.durationMilliseconds >= 2_900 && hanging.durationMilliseconds < 4_000)
+      // Both servers answered status-get, so the pair is judged; the unknown configuration of
+      // one is a warning (exit 1), and the page says which question went unanswered and why.
+      #expect(result.status == 1, "\(result.stdout)")
+      let refusal = try #require(refusing.unanswered?.first?.failure.message)
+      let timeout = try #require(hanging.unanswered?.first?.failure.message)
+      for text in [
+        "ha-heartbeat not answered (\(timeout)): clock skew not checked",
+        "config-get not answered (\(refusal)): HA settings (peers, roles, timers) unknown",
+        "partial-b answered status-get but not config-get usably (\(refusal))",
+      ] {
+        #expect(page.contains(Self.escapedAsOnThePage(text)), "not on the page: \(text)")
+      }
+      // A relationship judged OK past the detail limit is one row: the note is on it too. With
+      // partial-b's configuration as partial-a reported it, only the heartbeat is missing.
+      var healthy = snapshot
+      let indexB = try #require(healthy.appliances.firstIndex { $0.name == "partial-b" })
+      healthy.appliances[indexB].kea?.configuration = hanging.kea?.configuration?.map {
+        var configuration = $0
+        configuration.thisServerName = "partial-b"
+        return configuration
+      }
+      healthy.appliances[indexB].unanswered = nil
+      let assessment = Assessor.assess(healthy)
+      #expect(assessment.relationships.map(\.severity) == [.ok])
+      let renderer = try PageRenderer(assets: .embedded, detailLimit: 0)
+      let compact = try renderer.render(assessment, snapshot: healthy)
+      #expect(
+        PageValidator(schema: Assets.embedded.templates["schema.rng"]).validate(compact).isEmpty)
+      let row = Self.escapedAsOnThePage("partial-a: ha-heartbeat not answered (\(timeout))")
+      #expect(String(decoding: compact, as: UTF8.self).contains("<span class=\"note\">\(row)"))
     }
 
     @Test("markup from an appliance never becomes an element in Chromium: no script of it ran")

@@ -91,7 +91,7 @@ struct SnapshotJSONTests {
       visited.isSuperset(of: [
         "Snapshot", "ApplianceObservation", "CollectionFailure", "RawExchange",
         "FailoverPeerStatus", "KeaStatus", "KeaRelationshipStatus", "KeaLocalServer",
-        "KeaRemoteServer", "KeaHAConfiguration", "KeaPeer", "KeaHeartbeat",
+        "KeaRemoteServer", "KeaHAConfiguration", "KeaPeer", "KeaHeartbeat", "UnansweredCommand",
       ]), "visited \(visited.sorted())")
   }
 
@@ -206,18 +206,23 @@ enum RandomSnapshot {
         name: text(), kind: ApplianceKind.allCases.randomElement(using: &random) ?? .kea,
         site: maybe { $0.text() }, endpoint: text(), service: maybe { $0.text() }, askedAt: date(),
         durationMilliseconds: number(),
-        failure: maybe {
-          CollectionFailure(
-            CollectionFailure.Kind.allCases.randomElement(using: &$0.random) ?? .timeout, $0.text())
-        },
+        failure: maybe { $0.failure() },
         kea: maybe { $0.kea() }, failoverPeers: maybe { $0.list { $0.peer() } },
         exchanges: list {
           RawExchange(
             command: $0.text(), httpStatus: $0.maybe { $0.number() }, body: $0.text(),
             truncated: $0.flag())
+        },
+        unanswered: maybe {
+          $0.list { UnansweredCommand(command: $0.text(), failure: $0.failure()) }
         })
       observation.durationMilliseconds = number()
       return observation
+    }
+
+    mutating func failure() -> CollectionFailure {
+      CollectionFailure(
+        CollectionFailure.Kind.allCases.randomElement(using: &random) ?? .timeout, text())
     }
 
     mutating func peer() -> FailoverPeerStatus {

@@ -106,8 +106,8 @@ func measured<T>(_ body: () async throws -> T) async rethrows -> (T, Cost) {
   )
 }
 
-func encoded(_ snapshot: Snapshot) throws -> [UInt8] {
-  foundationJSON ? Array(try Snapshot.makeEncoder().encode(snapshot)) : snapshot.encodedJSON()
+func encoded(_ snapshot: Snapshot, foundation: Bool) throws -> [UInt8] {
+  foundation ? Array(try Snapshot.makeEncoder().encode(snapshot)) : snapshot.encodedJSON()
 }
 
 let snapshot = makeSnapshot(servers: servers)
@@ -127,7 +127,7 @@ var problemCount = 0
 for _ in 0..<iterations {
   // Each stage on its own, for what it costs.
   let (assessment, assessCost) = await measured { Assessor.assess(snapshot) }
-  let (json, encodeCost) = try await measured { try encoded(snapshot) }
+  let (json, encodeCost) = try await measured { try encoded(snapshot, foundation: foundationJSON) }
   let (page, pageCost) = try await measured {
     try renderer.render(assessment, snapshotJSON: json)
   }
@@ -147,7 +147,7 @@ for _ in 0..<iterations {
   // snapshot.
   let (_, publishedCost) = try await measured {
     let assessed = Assessor.assess(snapshot)
-    let bytes = try encoded(snapshot)
+    let bytes = try encoded(snapshot, foundation: foundationJSON)
     let published = try renderer.render(assessed, snapshotJSON: bytes)
     guard validator.validate(published).isEmpty else { return }
     try Publisher(folder: publishFolder.path).publish(page: published, snapshot: bytes)
