@@ -45,18 +45,22 @@ struct HTTPExchange: Sendable {
     let limit = settings.maximumResponseBytes
     let timeout = settings.timeout
     do {
-      // The client's own timeout covers the answer's head only; a body that trickles in a
-      // byte at a time must not outlast the appliance's deadline either, so the whole
-      // exchange races the deadline.
-      (response, data) = try await withDeadline(
-        seconds: remaining,
+      // The client's own deadline covers the answer's head; a body that trickles in a byte
+      // at a time must not outlast the appliance's deadline either, so reading the body
+      // races what is left of it. Only the body: with the whole exchange in the race, a
+      // hundred appliances that never answered, out of 2,000, ended 0.03 to 0.24 s past
+      // their deadline although the client gave up on each of them on time (measured with
+      // fleet-bench; the race's end waits for the cancelled request to wind down).
+      response = try await client.execute(
+        request, deadline: .now() + .nanoseconds(Int64(remaining * 1e9)))
+      let body = response.body
+      let left = deadline.timeIntervalSince(settings.clock())
+      data = try await withDeadline(
+        seconds: left,
         orThrow: CollectionFailure(
           .timeout, "no complete answer within \(Self.formatSeconds(timeout)) s")
       ) {
-        let response = try await client.execute(
-          request, timeout: .milliseconds(Int64(remaining * 1000)))
-        let buffer = try await response.body.collect(upTo: limit)
-        return (response, Data(buffer.readableBytesView))
+        Data(try await body.collect(upTo: limit).readableBytesView)
       }
     } catch {
       throw Self.classify(error, timeout: settings.timeout, limit: settings.maximumResponseBytes)
