@@ -47,7 +47,7 @@ struct SnapshotJSONTests {
 
   @Test("the same bytes as Foundation's encoder on random snapshots", arguments: 0..<40)
   func randomSnapshots(seed: Int) throws {
-    var random = SeededRandom(seed: UInt64(seed))
+    var random = SplitMix64(seed: UInt64(seed))
     let snapshot = RandomSnapshot.make(using: &random)
     let reference = Array(try Snapshot.makeEncoder().encode(snapshot))
     let written = snapshot.encodedJSON()
@@ -82,7 +82,7 @@ struct SnapshotJSONTests {
   /// here (and so does one the sample leaves nil, so the sample keeps up too).
   @Test("every stored property of every snapshot type is written")
   func everyProperty() throws {
-    var random = SeededRandom(seed: 7)
+    var random = SplitMix64(seed: 7)
     let snapshot = RandomSnapshot.make(using: &random, everything: true)
     let json = try JSONSerialization.jsonObject(with: Data(snapshot.encodedJSON()))
     var visited: Set<String> = []
@@ -134,24 +134,9 @@ struct SnapshotJSONTests {
   }
 }
 
-/// A reproducible generator (SplitMix64), so a failing seed fails again.
-struct SeededRandom: RandomNumberGenerator {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var mixed = state
-    mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-    return mixed ^ (mixed >> 31)
-  }
-}
-
 /// Snapshots of every shape, with text that needs escaping and numbers at the edges.
 enum RandomSnapshot {
-  static func make(using random: inout SeededRandom, everything: Bool = false) -> Snapshot {
+  static func make(using random: inout SplitMix64, everything: Bool = false) -> Snapshot {
     var maker = Maker(random: random, everything: everything)
     let count = everything ? 3 : Int.random(in: 0...6, using: &maker.random)
     let appliances = (0..<count).map { _ in maker.observation() }
@@ -164,7 +149,7 @@ enum RandomSnapshot {
   }
 
   private struct Maker {
-    var random: SeededRandom
+    var random: SplitMix64
     let everything: Bool
 
     static let pieces = [
