@@ -56,22 +56,26 @@ struct KeaRelationshipBuilder {
         }
       }
     }
-    // A server without its own configuration joins the relationship whose configuration names
-    // its URL.
+    // A server without its own configuration joins the first relationship whose configuration
+    // names its URL. Looked up by URL: searching every relationship for each such server took
+    // 1.3 s at 10,000 servers with one in twenty silent.
+    var byURL: [String: [(group: Int, peer: String)]] = [:]
+    for (index, group) in groups.enumerated() {
+      for peer in group.configuration?.peers ?? [] {
+        let url = normalized(peer.url ?? "")
+        // The first peer of a configuration with that URL, as a search of its peers finds.
+        if byURL[url]?.last?.group != index { byURL[url, default: []].append((index, peer.name)) }
+      }
+    }
     for (observation, status) in unplaced {
-      let target = normalized(observation.endpoint)
       var placed = false
-      for index in groups.indices {
-        guard
-          let peer = groups[index].configuration?.peers.first(where: {
-            normalized($0.url ?? "") == target
-          }),
-          groups[index].service == observation.service,
-          !groups[index].members.contains(where: { $0.serverName == peer.name })
+      for (index, peerName) in byURL[normalized(observation.endpoint)] ?? [] {
+        guard groups[index].service == observation.service,
+          !groups[index].members.contains(where: { $0.serverName == peerName })
         else { continue }
         groups[index].members.append(
           Member(
-            observation: observation, status: status, configuration: nil, serverName: peer.name))
+            observation: observation, status: status, configuration: nil, serverName: peerName))
         placed = true
         break
       }

@@ -73,6 +73,41 @@ struct KeaGroupingTests {
     #expect(!relationship.findings.contains { $0.code == "not-monitored" })
   }
 
+  @Test("among many pairs, each server without its configuration joins the pair naming its URL")
+  func manyUnconfiguredServers() throws {
+    var observations: [ApplianceObservation] = []
+    for pair in 0..<30 {
+      observations.append(Self.server("a\(pair)", partner: "b\(pair)"))
+      var silent = Self.server("b\(pair)", partner: "a\(pair)", configured: false)
+      // Found by its URL however it is spelt: case and the trailing slash do not count.
+      silent.endpoint = "HTTP://10.0.0.B\(pair)"
+      if pair % 3 == 0 {
+        silent.kea = nil
+        silent.failure = CollectionFailure(.timeout, "no answer within 2 s")
+      }
+      observations.append(silent)
+    }
+    // Named by no configuration: on its own. Named by pair 30's configuration, whose b30 is
+    // not in the inventory, but asked for another service: on its own too.
+    var stranger = Self.server("c", partner: "d", configured: false)
+    stranger.endpoint = "http://10.0.0.z/"
+    observations.append(Self.server("a30", partner: "b30"))
+    var otherService = Self.server("b30", partner: "a30", configured: false)
+    otherService.service = "dhcp6"
+    let assessment = Self.assess(observations + [stranger, otherService])
+    let monitored = assessment.relationships.filter {
+      $0.servers.count == 2 && $0.servers.allSatisfy { $0.appliance != nil }
+    }
+    #expect(monitored.count == 30)
+    for relationship in monitored {
+      let names = relationship.servers.map(\.name).sorted()
+      #expect(names[0].dropFirst() == names[1].dropFirst(), "\(names)")
+    }
+    let pair30 = try #require(assessment.relationships.first { $0.name.contains("a30") })
+    #expect(pair30.servers.first { $0.name == "b30" }?.appliance == nil)
+    #expect(assessment.relationships.count == 33)
+  }
+
   @Test("counters below zero and an age from before Kea are implausible")
   func implausibleValues() throws {
     let lying = KeaRemoteServer(

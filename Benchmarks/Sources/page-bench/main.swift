@@ -6,6 +6,7 @@ import Snapshot
 import Validation
 
 // page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N] [--foundation-json]
+//            [--silent-percent P]
 // Builds a snapshot of N Kea servers (N/2 load-balancing pairs, one in ten in partner-down),
 // then measures each stage from snapshot to a page that may be published, in CPU seconds (what
 // it costs) and wall seconds: assessment, rendering (the snapshot's JSON and the page), validation (libxml2: parse, RelaxNG schema, policy walk), and validation
@@ -19,6 +20,10 @@ var detailLimit = PageRenderer.defaultDetailLimit
 /// Encode the snapshot with Foundation's `JSONEncoder` (the reference, and what `run` used
 /// before session 6) instead of `Snapshot.encodedJSON()`, to compare the two.
 var foundationJSON = false
+/// The B server of one pair in (50 / P), the partner-down pairs first, never answered (as in
+/// a real run, where the partner of a server in partner-down is usually the one that is down):
+/// it then has no status and no configuration of its own, and is placed by its partner's.
+var silentPercent = 0
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
   switch argument {
@@ -27,24 +32,34 @@ while let argument = arguments.next() {
   case "--write": pagePath = arguments.next()
   case "--detail-limit": detailLimit = Int(arguments.next() ?? "") ?? detailLimit
   case "--foundation-json": foundationJSON = true
+  case "--silent-percent": silentPercent = Int(arguments.next() ?? "") ?? silentPercent
   default:
     FileHandle.standardError.write(Data("page-bench: unknown argument \(argument)\n".utf8))
     exit(2)
   }
 }
 
-func makeSnapshot(servers: Int) -> Snapshot {
+func makeSnapshot(servers: Int, silentPercent: Int) -> Snapshot {
   let now = Date(timeIntervalSince1970: 1_795_300_000)
   var observations: [ApplianceObservation] = []
+  let silentEvery = silentPercent > 0 ? max(1, 50 / silentPercent) : 0
   for pair in 0..<(servers / 2) {
     let names = ["kea-\(pair)-a", "kea-\(pair)-b"]
     let failed = pair % 10 == 0
     let peers = names.enumerated().map { index, name in
       KeaPeer(
         name: name, role: index == 0 ? "primary" : "secondary",
-        url: "http://10.0.\(pair % 250).\(index)/", autoFailover: true)
+        url: "http://10.\(pair / 250).\(pair % 250).\(index)/", autoFailover: true)
     }
     for (index, name) in names.enumerated() {
+      if silentEvery > 0, pair % silentEvery == 0, index == 1 {
+        observations.append(
+          ApplianceObservation(
+            name: name, kind: .kea, site: "site-\(pair % 20)", endpoint: peers[index].url ?? "",
+            service: "dhcp4", askedAt: now, durationMilliseconds: 2000,
+            failure: CollectionFailure(.timeout, "no answer within 2 s")))
+        continue
+      }
       let partner = names[1 - index]
       let state = failed ? (index == 0 ? "partner-down" : "load-balancing") : "load-balancing"
       let remote = KeaRemoteServer(
@@ -110,7 +125,7 @@ func encoded(_ snapshot: Snapshot, foundation: Bool) throws -> [UInt8] {
   foundation ? Array(try Snapshot.makeEncoder().encode(snapshot)) : snapshot.encodedJSON()
 }
 
-let snapshot = makeSnapshot(servers: servers)
+let snapshot = makeSnapshot(servers: servers, silentPercent: silentPercent)
 let renderer = try PageRenderer(assets: .embedded, detailLimit: detailLimit)
 let validator = PageValidator(schema: Assets.embedded.templates["schema.rng"])
 let publishFolder = FileManager.default.temporaryDirectory.appendingPathComponent(
