@@ -47,27 +47,19 @@ extension ApplianceObservation {
       json.string(endpoint)
       json.key("exchanges")
       json.array(exchanges) { json, exchange in exchange.write(to: &json) }
-      if let failoverPeers {
-        json.key("failoverPeers")
-        json.array(failoverPeers) { json, peer in peer.write(to: &json) }
+      json.optional("failoverPeers", failoverPeers) { json, values in
+        json.array(values) { json, value in value.write(to: &json) }
       }
-      if let failure {
-        json.key("failure")
-        failure.write(to: &json)
-      }
-      if let kea {
-        json.key("kea")
-        kea.write(to: &json)
-      }
+      json.optional("failure", failure) { json, value in value.write(to: &json) }
+      json.optional("kea", kea) { json, value in value.write(to: &json) }
       json.key("kind")
       json.string(kind.rawValue)
       json.key("name")
       json.string(name)
       json.optional("service", service) { $0.string($1) }
       json.optional("site", site) { $0.string($1) }
-      if let unanswered {
-        json.key("unanswered")
-        json.array(unanswered) { json, command in command.write(to: &json) }
+      json.optional("unanswered", unanswered) { json, values in
+        json.array(values) { json, value in value.write(to: &json) }
       }
     }
   }
@@ -129,14 +121,10 @@ extension FailoverPeerStatus {
 extension KeaStatus {
   func write(to json: inout JSONBytes) {
     json.object { json in
-      if let configuration {
-        json.key("configuration")
-        json.array(configuration) { json, relationship in relationship.write(to: &json) }
+      json.optional("configuration", configuration) { json, values in
+        json.array(values) { json, value in value.write(to: &json) }
       }
-      if let heartbeat {
-        json.key("heartbeat")
-        heartbeat.write(to: &json)
-      }
+      json.optional("heartbeat", heartbeat) { json, value in value.write(to: &json) }
       json.optional("pid", pid) { $0.int($1) }
       json.key("relationships")
       json.array(relationships) { json, relationship in relationship.write(to: &json) }
@@ -151,15 +139,9 @@ extension KeaStatus {
 extension KeaRelationshipStatus {
   func write(to json: inout JSONBytes) {
     json.object { json in
-      if let local {
-        json.key("local")
-        local.write(to: &json)
-      }
+      json.optional("local", local) { json, value in value.write(to: &json) }
       json.optional("mode", mode) { $0.string($1) }
-      if let remote {
-        json.key("remote")
-        remote.write(to: &json)
-      }
+      json.optional("remote", remote) { json, value in value.write(to: &json) }
     }
   }
 }

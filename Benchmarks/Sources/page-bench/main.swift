@@ -9,9 +9,10 @@ import Validation
 //            [--silent-percent P]
 // Builds a snapshot of N Kea servers (N/2 load-balancing pairs, one in ten in partner-down),
 // then measures each stage from snapshot to a page that may be published, in CPU seconds (what
-// it costs) and wall seconds: assessment, rendering (the snapshot's JSON and the page), validation (libxml2: parse, RelaxNG schema, policy walk), and validation
-// without the schema (parse and policy only) to tell the two apart. Then the whole way from
-// snapshot to a published page as `run` goes it, in wall seconds.
+// it costs) and wall seconds: assessment, rendering (the snapshot's JSON and the page),
+// validation (libxml2: parse, RelaxNG schema, policy walk), and validation without the schema
+// (parse and policy only) to tell the two apart. Then the whole way from snapshot to a
+// published page as `run` goes it, in wall seconds.
 
 var servers = 10_000
 var iterations = 3
