@@ -29,7 +29,7 @@ struct RenderCommand: AsyncParsableCommand {
       )
       throw ExitCode(3)
     }
-    let code = await ReportJob(output: output, options: options, logger: logger)
+    let code = ReportJob(output: output, options: options, logger: logger)
       .publish(decoded, durationSeconds: Double(decoded.durationMilliseconds) / 1000)
     throw ExitCode(code)
   }

@@ -73,11 +73,11 @@ struct ReportJob {
       collectedAt: Date(timeIntervalSince1970: started.timeIntervalSince1970.rounded(.down)),
       durationMilliseconds: Int((duration * 1000).rounded()),
       inventoryDigest: Publisher.hex(Array(inventoryBytes)), appliances: observations)
-    return await publish(snapshot, durationSeconds: duration)
+    return publish(snapshot, durationSeconds: duration)
   }
 
   /// Assesses, renders, validates and publishes a snapshot; returns the exit code.
-  func publish(_ snapshot: Snapshot, durationSeconds: Double) async -> Int32 {
+  func publish(_ snapshot: Snapshot, durationSeconds: Double) -> Int32 {
     var stages = StageTimer(logger: logger)
     let assets: Assets
     let renderer: PageRenderer
