@@ -20,8 +20,7 @@ struct KeaAgentResponder: HTTPResponder {
       return hostility.response(for: server)
     }
     if server.behavior == .silent {
-      // Hold the connection until the client gives up or the simulator stops.
-      try await Task.sleep(nanoseconds: 3_600_000_000_000)
+      try await Self.holdConnection()
     }
     if let credentials = server.credentials {
       let expected =
@@ -46,7 +45,7 @@ struct KeaAgentResponder: HTTPResponder {
     }
     switch server.behavior {
     case .ignores(let commands) where commands.contains(command):
-      try await Task.sleep(nanoseconds: 3_600_000_000_000)
+      try await Self.holdConnection()
     case .refuses(let commands) where commands.contains(command):
       return Self.reply(.ok, KeaAnswers.forbidden(command))
     default: break
@@ -67,6 +66,11 @@ struct KeaAgentResponder: HTTPResponder {
       answers.append(contentsOf: Self.items(await state.answer(command, for: segment)))
     }
     return Self.reply(.ok, .array(answers))
+  }
+
+  /// Never answers: holds the connection until the client gives up or the simulator stops.
+  private static func holdConnection() async throws {
+    try await Task.sleep(nanoseconds: 3_600_000_000_000)
   }
 
   private static func items(_ json: WireJSON) -> [WireJSON] {
