@@ -53,11 +53,7 @@ struct EdgeConnectCollector {
 
   private func makeExchange() throws(CollectionFailure) -> HTTPExchange {
     var exchange = HTTPExchange(client: client, settings: settings, deadline: deadline)
-    do {
-      exchange.tls = try entry.tlsConfiguration(for: entry.url ?? entry.deployment)
-    } catch {
-      throw CollectionFailure(.configuration, "cannot load the TLS files: \(error)")
-    }
+    exchange.tls = try entry.tlsConfiguration(for: entry.url ?? entry.deployment)
     if let reference = entry.apiKey {
       do {
         let key = try SecretReader.read(reference, environment: environment)

@@ -63,6 +63,15 @@ struct HTTPExchange: Sendable {
         Data(try await body.collect(upTo: limit).readableBytesView)
       }
     } catch {
+      let left = deadline.timeIntervalSince(settings.clock())
+      if left > 0,
+        let failure = await TLSDiagnosis(
+          url: url, tls: tls, now: settings.clock(),
+          probeTimeout: .milliseconds(Int64(min(left, 2) * 1000))
+        ).reason(for: error)
+      {
+        throw failure
+      }
       throw Self.classify(error, timeout: settings.timeout, limit: settings.maximumResponseBytes)
     }
     let text = String(decoding: data.prefix(settings.maximumEvidenceBytes), as: UTF8.self)
@@ -120,17 +129,42 @@ struct HTTPExchange: Sendable {
 }
 
 extension ApplianceEntry {
-  /// The TLS settings for an https URL: the inventory's CA bundle and client certificate.
-  func tlsConfiguration(for url: URL?) throws -> TLSConfiguration? {
+  /// The TLS settings for an https URL: the inventory's CA bundle and client certificate. A
+  /// file that cannot be used is named in the failure; what it holds never is.
+  func tlsConfiguration(for url: URL?) throws(CollectionFailure) -> TLSConfiguration? {
     guard url?.scheme?.lowercased() == "https" else { return nil }
     var configuration = TLSConfiguration.makeClientConfiguration()
-    if let caFile { configuration.trustRoots = .file(caFile) }
-    if let certFile, let keyFile {
-      configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certFile).map {
-        .certificate($0)
+    if let caFile {
+      do {
+        _ = try NIOSSLCertificate.fromPEMFile(caFile)
+      } catch {
+        throw Self.unusable("ca-file", caFile, "PEM certificates")
       }
-      configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+      configuration.trustRoots = .file(caFile)
+    }
+    if let certFile, let keyFile {
+      do {
+        configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certFile).map {
+          .certificate($0)
+        }
+      } catch {
+        throw Self.unusable("cert-file", certFile, "a PEM certificate")
+      }
+      do {
+        configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+      } catch {
+        throw Self.unusable("key-file", keyFile, "an unencrypted PEM private key")
+      }
     }
     return configuration
+  }
+
+  private static func unusable(_ key: String, _ path: String, _ expected: String)
+    -> CollectionFailure
+  {
+    let problem =
+      FileManager.default.isReadableFile(atPath: path)
+      ? "it does not hold \(expected)" : "it cannot be read"
+    return CollectionFailure(.configuration, "\(key) \(path) cannot be used: \(problem)")
   }
 }

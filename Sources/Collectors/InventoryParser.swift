@@ -123,14 +123,14 @@ struct InventoryParser {
     entry.site = try optionalString(map["site"], path: path + ".site")
     entry.service = try optionalString(map["service"], path: path + ".service")
     entry.username = try optionalString(map["username"], path: path + ".username")
-    entry.caFile = try optionalString(map["ca-file"], path: path + ".ca-file")
-    entry.certFile = try optionalString(map["cert-file"], path: path + ".cert-file")
-    entry.keyFile = try optionalString(map["key-file"], path: path + ".key-file")
-    entry.leases = try optionalString(map["leases"], path: path + ".leases")
-    entry.export = try optionalString(map["export"], path: path + ".export")
+    entry.caFile = try filePath(map["ca-file"], path: path + ".ca-file")
+    entry.certFile = try filePath(map["cert-file"], path: path + ".cert-file")
+    entry.keyFile = try filePath(map["key-file"], path: path + ".key-file")
+    entry.leases = try filePath(map["leases"], path: path + ".leases")
+    entry.export = try filePath(map["export"], path: path + ".export")
     if let value = map["timeout"] { entry.timeout = try seconds(value, path: path + ".timeout") }
     let passwordEnv = try optionalString(map["password-env"], path: path + ".password-env")
-    let passwordFile = try optionalString(map["password-file"], path: path + ".password-file")
+    let passwordFile = try filePath(map["password-file"], path: path + ".password-file")
     if passwordEnv != nil, passwordFile != nil, let node = map["password-file"] {
       throw error(
         at: node, path: path + ".password-file",
@@ -139,7 +139,7 @@ struct InventoryParser {
     if let passwordEnv { entry.password = .environment(passwordEnv) }
     if let passwordFile { entry.password = .file(passwordFile) }
     let apiKeyEnv = try optionalString(map["api-key-env"], path: path + ".api-key-env")
-    let apiKeyFile = try optionalString(map["api-key-file"], path: path + ".api-key-file")
+    let apiKeyFile = try filePath(map["api-key-file"], path: path + ".api-key-file")
     if apiKeyEnv != nil, apiKeyFile != nil, let node = map["api-key-file"] {
       throw error(
         at: node, path: path + ".api-key-file", "give either api-key-env or api-key-file, not both")
@@ -168,6 +168,13 @@ struct InventoryParser {
         )
       }
       entry.omapi = text
+    }
+    if kind != .dhcpd, (entry.certFile == nil) != (entry.keyFile == nil) {
+      let given = entry.certFile == nil ? "key-file" : "cert-file"
+      let missing = entry.certFile == nil ? "cert-file" : "key-file"
+      throw error(
+        at: map[given] ?? node, path: path + "." + given,
+        "a client certificate needs both cert-file and key-file; add '\(missing)'")
     }
     switch kind {
     case .kea where entry.url == nil:
@@ -239,6 +246,15 @@ struct InventoryParser {
   private func optionalString(_ node: Node?, path: String) throws(InventoryError) -> String? {
     guard let node else { return nil }
     return try string(node, path: path)
+  }
+
+  /// A file's path; a relative one is taken from the inventory's folder, not from the working
+  /// directory, which for cron is the home folder.
+  private func filePath(_ node: Node?, path: String) throws(InventoryError) -> String? {
+    guard let text = try optionalString(node, path: path) else { return nil }
+    guard !text.hasPrefix("/"), !text.isEmpty else { return text }
+    return URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(text)
+      .standardizedFileURL.path
   }
 
   private func seconds(_ node: Node, path: String) throws(InventoryError) -> Double {

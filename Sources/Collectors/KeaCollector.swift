@@ -42,7 +42,7 @@ struct KeaCollector: Sendable {
     do {
       tls = try entry.tlsConfiguration(for: entry.url)
     } catch {
-      observation.failure = CollectionFailure(.configuration, "cannot load the TLS files: \(error)")
+      observation.failure = error
       return observation
     }
     let request = Request(url: url, service: entry.service, authorization: authorization, tls: tls)

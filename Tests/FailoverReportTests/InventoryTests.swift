@@ -47,12 +47,35 @@ struct InventoryTests {
     #expect(inventory.appliances[1].leases == "/var/lib/dhcp/dhcpd.leases")
   }
 
+  @Test("relative file paths are taken from the inventory's folder, not the working directory")
+  func relativePaths() throws {
+    let inventory = try Inventory.parse(
+      """
+      appliances:
+        - {name: k, kind: kea, url: "https://h/", ca-file: tls/ca.pem, cert-file: ../c.pem, key-file: /abs/k.pem, password-file: k.pass}
+        - {name: d, kind: dhcpd, leases: leases/dhcpd.leases}
+        - {name: e, kind: edgeconnect, export: e.csv, api-key-file: ./e.key}
+      """, file: "/etc/failover-report/inventory.yaml")
+    let kea = inventory.appliances[0]
+    #expect(kea.caFile == "/etc/failover-report/tls/ca.pem")
+    #expect(kea.certFile == "/etc/c.pem")
+    #expect(kea.keyFile == "/abs/k.pem")
+    #expect(kea.password == .file("/etc/failover-report/k.pass"))
+    #expect(inventory.appliances[1].leases == "/etc/failover-report/leases/dhcpd.leases")
+    #expect(inventory.appliances[2].export == "/etc/failover-report/e.csv")
+    #expect(inventory.appliances[2].apiKey == .file("/etc/failover-report/e.key"))
+  }
+
   @Test(
     "mistakes are reported where they are",
     arguments: [
       (
         "appliances:\n  - name: a\n    kind: kae\n",
         "inventory.yaml:3:11: appliances[0].kind: expected one of kea, dhcpd, edgeconnect, found \"kae\""
+      ),
+      (
+        "appliances:\n  - name: a\n    kind: kea\n    url: https://h/\n    cert-file: /c.pem\n",
+        "inventory.yaml:5:16: appliances[0].cert-file: a client certificate needs both cert-file and key-file; add 'key-file'"
       ),
       (
         "appliances:\n  - name: a\n    kind: kea\n    url: http://h/\n    pasword-env: X\n",

@@ -22,6 +22,14 @@ final class KeaLab {
   private let agentTemplate: String
   private let servers: [String]
   private let substitutions: [String: String]
+  /// Changes to each rendered kea-dhcp4 configuration (the `Dhcp4` object), such as TLS for
+  /// the HA peers.
+  private let daemonEdit: JSONEdit?
+  /// Changes to each server's own agent configuration (the `Control-agent` object).
+  private let agentEdit: JSONEdit?
+
+  /// A change to a rendered configuration's top object.
+  typealias JSONEdit = (_ server: String, _ object: inout [String: Any]) -> Void
 
   static let configs = TestSupport.shared.appendingPathComponent("lab/kea/configs")
 
@@ -42,7 +50,7 @@ final class KeaLab {
 
   init(
     template: String, agentTemplate: String = "ctrl-agent.json", servers: [String],
-    substitutions: [String: String] = [:]
+    substitutions: [String: String] = [:], daemonEdit: JSONEdit? = nil, agentEdit: JSONEdit? = nil
   ) throws {
     guard let hooks = Self.hooksFolder() else {
       throw Missing(
@@ -56,6 +64,8 @@ final class KeaLab {
     self.agentTemplate = agentTemplate
     self.servers = servers
     self.substitutions = substitutions
+    self.daemonEdit = daemonEdit
+    self.agentEdit = agentEdit
     // Unix socket paths must stay short (about 107 bytes), so the folder lives in /tmp.
     folder = URL(fileURLWithPath: "/tmp/kea-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -64,13 +74,19 @@ final class KeaLab {
 
   deinit { stopAll() }
 
-  func url(_ server: String) -> String { "http://127.0.0.1:\(ports[server] ?? 0)/" }
+  func url(_ server: String, scheme: String = "http") -> String {
+    "\(scheme)://127.0.0.1:\(ports[server] ?? 0)/"
+  }
 
-  private func render(_ file: String, server: String) throws -> String {
+  private func render(
+    _ file: String, server: String, agentPort: Int? = nil, key: String? = nil,
+    edit: JSONEdit? = nil
+  ) throws -> String {
     var text = try String(contentsOf: Self.configs.appendingPathComponent(file), encoding: .utf8)
     var values: [String: String] = [
-      "@RUN@": folder.path, "@HOOKS@": hooks, "@SELF@": server, "@SOCKOF@": server,
-      "@CAPORT@": String(ports[server] ?? 0), "@IFCFG@": #"{ "interfaces": [] }"#, "@MUC@": "0",
+      "@RUN@": folder.path, "@HOOKS@": hooks, "@SELF@": key ?? server, "@SOCKOF@": server,
+      "@CAPORT@": String(agentPort ?? ports[server] ?? 0), "@IFCFG@": #"{ "interfaces": [] }"#,
+      "@MUC@": "0",
       "@DUL@": "100",
     ]
     for (index, name) in ["server1", "server2", "server3"].enumerated() {
@@ -78,7 +94,15 @@ final class KeaLab {
     }
     values.merge(substitutions) { _, new in new }
     for (key, value) in values { text = text.replacingOccurrences(of: key, with: value) }
-    return text
+    guard let edit else { return text }
+    guard var top = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+      let name = top.keys.first, var object = top[name] as? [String: Any]
+    else { throw Missing(description: "\(file) is not a Kea configuration object") }
+    edit(server, &object)
+    top[name] = object
+    return String(
+      decoding: try JSONSerialization.data(withJSONObject: top, options: [.sortedKeys]),
+      as: UTF8.self)
   }
 
   /// Starts every server's agent, then its kea-dhcp4.
@@ -89,14 +113,26 @@ final class KeaLab {
 
   func startAgent(_ server: String) throws {
     let path = folder.appendingPathComponent("\(server).agent.json")
-    try Data(try render(agentTemplate, server: server).utf8).write(to: path)
+    try Data(try render(agentTemplate, server: server, edit: agentEdit).utf8).write(to: path)
     try launch("\(server).agent", "/usr/sbin/kea-ctrl-agent", ["-c", path.path])
+  }
+
+  /// Starts one more Control Agent in front of `server`'s daemon, on a free port, with its
+  /// configuration changed by `edit`; returns the port. Several agents may forward to one
+  /// daemon, so one HA pair can be reached through agents that are set up in different ways.
+  func startExtraAgent(_ key: String, for server: String, edit: @escaping JSONEdit) throws -> Int {
+    let port = try FreePort.find()
+    let path = folder.appendingPathComponent("\(key).agent.json")
+    let text = try render(agentTemplate, server: server, agentPort: port, key: key, edit: edit)
+    try Data(text.utf8).write(to: path)
+    try launch("\(key).agent", "/usr/sbin/kea-ctrl-agent", ["-c", path.path])
+    return port
   }
 
   func startDaemon(_ server: String) throws {
     // The pid file is named after the config's basename, so every server gets its own name.
     let path = folder.appendingPathComponent("\(server).dhcp4.json")
-    try Data(try render(template, server: server).utf8).write(to: path)
+    try Data(try render(template, server: server, edit: daemonEdit).utf8).write(to: path)
     try launch("\(server).dhcp4", "/usr/sbin/kea-dhcp4", ["-c", path.path])
   }
 
@@ -118,6 +154,27 @@ final class KeaLab {
     process.standardError = log
     try process.run()
     processes[key] = process
+  }
+
+  /// Returns once something accepts TCP connections on 127.0.0.1:`port`, or throws after 10 s.
+  static func waitUntilListening(port: Int) async throws {
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline {
+      let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = in_port_t(UInt16(port).bigEndian)
+      address.sin_addr.s_addr = inet_addr("127.0.0.1")
+      let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+      close(descriptor)
+      if connected == 0 { return }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    throw Missing(description: "nothing listens on 127.0.0.1:\(port) after 10 s")
   }
 
   /// SIGKILL: a crash, leaving its socket file behind.
