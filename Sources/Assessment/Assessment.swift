@@ -15,6 +15,8 @@ public struct Assessment: Sendable, Equatable {
   /// How many appliances were asked, and how many gave no usable answer.
   public var applianceCount: Int
   public var failedApplianceCount: Int
+  /// Follow-up questions left unanswered by appliances that did answer, in inventory order.
+  public var unansweredQuestions: [UnansweredQuestion] = []
   /// Set when no appliance answered at all: the run could not do its work.
   public var nothingReachable: Bool
   /// When the run before this one took its snapshot; nil without an archive.

@@ -50,6 +50,11 @@ public enum Assessor {
       severity: Severity.worst(relationships.map(\.severity)), relationships: relationships,
       applianceCount: snapshot.appliances.count, failedApplianceCount: failed,
       nothingReachable: !snapshot.appliances.isEmpty && failed == snapshot.appliances.count)
+    assessment.unansweredQuestions = snapshot.appliances.flatMap { observation in
+      (observation.unanswered ?? []).map {
+        UnansweredQuestion(appliance: observation.name, command: $0.command, failure: $0.failure)
+      }
+    }
     assessment.previousRunAt = previousRunAt
     assessment.changes = changes
     return assessment

@@ -35,8 +35,11 @@ struct HTTPExchange: Sendable {
     http.tlsConfiguration = tls
     let remaining = deadline.timeIntervalSince(settings.clock())
     guard remaining > 0 else {
+      // Earlier questions (or the run's deadline) used up the time: this one was never sent.
       throw CollectionFailure(
-        .timeout, "no answer within \(Self.formatSeconds(settings.timeout)) s")
+        .timeout,
+        "not asked: no time was left of the \(Self.formatSeconds(settings.timeout)) s for this appliance"
+      )
     }
     let response: HTTPClientResponse
     let data: Data

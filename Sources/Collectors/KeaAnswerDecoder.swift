@@ -11,6 +11,9 @@ enum KeaAnswerDecoder {
     var result: Int
     var text: String?
     var arguments: JSONValue?
+    /// Whether the reply was a list, as a Control Agent sends; a daemon's own socket and
+    /// HTTP-level errors send one object.
+    var isList = false
   }
 
   static func answer(from data: Data) throws(CollectionFailure) -> Answer {
@@ -21,12 +24,14 @@ enum KeaAnswerDecoder {
       throw CollectionFailure(.malformed, "the answer is not JSON (\(describe(data)))")
     }
     let first: JSONValue
+    var isList = false
     switch json {
     case .array(let items):
       guard let item = items.first else {
         throw CollectionFailure(.malformed, "the answer is an empty list")
       }
       first = item
+      isList = true
     case .object: first = json
     default:
       throw CollectionFailure(.malformed, "the answer is JSON but neither a list nor an object")
@@ -34,7 +39,8 @@ enum KeaAnswerDecoder {
     guard case .object = first, let result = first["result"]?.int else {
       throw CollectionFailure(.malformed, "the answer has no numeric 'result'")
     }
-    return Answer(result: result, text: first["text"]?.string, arguments: first["arguments"])
+    return Answer(
+      result: result, text: first["text"]?.string, arguments: first["arguments"], isList: isList)
   }
 
   /// More relationships than any Kea server has (hub-and-spoke in Kea 2.7 serves a few dozen
@@ -100,6 +106,13 @@ enum KeaAnswerDecoder {
       }
     }
     return result
+  }
+
+  /// Which daemon a `config-get` answer comes from: `dhcp4` or `dhcp6`.
+  static func daemonService(_ answer: Answer) -> String? {
+    if answer.arguments?["Dhcp4"] != nil { return "dhcp4" }
+    if answer.arguments?["Dhcp6"] != nil { return "dhcp6" }
+    return nil
   }
 
   static func heartbeat(_ answer: Answer) -> KeaHeartbeat? {

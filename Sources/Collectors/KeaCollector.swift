@@ -53,7 +53,16 @@ struct KeaCollector: Sendable {
         observation.kea = status
         observation.failure = CollectionFailure(
           .commandFailed,
-          "status-get failed with result \(statusAnswer.result): \(statusAnswer.text ?? "no text")")
+          "status-get failed with result \(statusAnswer.result): \(statusAnswer.text ?? "no text")"
+            + Self.endpointHint(statusAnswer, service: entry.service))
+      } else if status.relationships.isEmpty, entry.service == nil,
+        Self.isAgentsOwnStatus(statusAnswer)
+      {
+        observation.kea = status
+        observation.failure = CollectionFailure(
+          .notConfigured,
+          "a Kea Control Agent answered for itself, not for a DHCP server: add service: dhcp4 (or dhcp6) to the inventory entry so that it forwards the commands"
+        )
       } else {
         let listed = statusAnswer.arguments?["high-availability"]?.array?.count ?? 0
         if listed > KeaAnswerDecoder.maximumRelationships {
@@ -67,9 +76,17 @@ struct KeaCollector: Sendable {
             .notConfigured,
             "the server answered but reports no HA relationship (is the HA hook loaded?)")
         }
-        status.configuration = await followUp(
-          "config-get", request, secrets: secrets, into: &observation,
-          decode: KeaAnswerDecoder.configuration)
+        let configured = await followUp(
+          "config-get", request, secrets: secrets, into: &observation
+        ) { answer in
+          KeaAnswerDecoder.configuration(answer).map {
+            ($0, KeaAnswerDecoder.daemonService(answer))
+          }
+        }
+        status.configuration = configured?.0
+        // A daemon's own socket is asked without a service; its configuration says which
+        // daemon it is, and the pair is grouped by service.
+        if observation.service == nil { observation.service = configured?.1 }
         status.heartbeat = await followUp(
           "ha-heartbeat", request, secrets: secrets, into: &observation,
           decode: KeaAnswerDecoder.heartbeat)
@@ -83,6 +100,21 @@ struct KeaCollector: Sendable {
     observation.durationMilliseconds = Int(
       (settings.clock().timeIntervalSince(started) * 1000).rounded())
     return observation
+  }
+
+  /// What to change when a command sent with `service` was refused by something that answers
+  /// in one object: a daemon's own HTTP socket (Kea 2.7+), which has no agent to forward to.
+  static func endpointHint(_ answer: KeaAnswerDecoder.Answer, service: String?) -> String {
+    guard let service, !answer.isList else { return "" }
+    return
+      "; this is a daemon's own HTTP socket (Kea 2.7 or later), not a Control Agent: remove service: \(service) from the inventory entry, or name the daemon this socket belongs to"
+  }
+
+  /// A Control Agent's own `status-get` (asked without `service`): a list, without the HA
+  /// part and without the `sockets` that every DHCP daemon reports.
+  static func isAgentsOwnStatus(_ answer: KeaAnswerDecoder.Answer) -> Bool {
+    answer.isList && answer.arguments?["high-availability"] == nil
+      && answer.arguments?["sockets"] == nil
   }
 
   private struct Request {

@@ -80,7 +80,8 @@ enum DemoInventory {
       "# Written by failover-report demo for its simulated appliances.\ndefaults: {timeout: 3, concurrency: 16}\nappliances:\n"
     for endpoint in endpoints {
       yaml +=
-        "  - name: \(endpoint.name)\n    kind: kea\n    url: \(endpoint.url)\n    service: \(endpoint.service)\n    site: \(endpoint.site)\n"
+        "  - name: \(endpoint.name)\n    kind: kea\n    url: \(endpoint.url)\n"
+        + (endpoint.service.map { "    service: \($0)\n" } ?? "") + "    site: \(endpoint.site)\n"
       if let credentials = endpoint.credentials {
         let secret = folder.appendingPathComponent("\(endpoint.name).password")
         try writeSecret(credentials.password, to: secret)

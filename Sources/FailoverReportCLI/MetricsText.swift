@@ -40,6 +40,13 @@ enum MetricsText {
       snapshot.appliances.map { ("appliance=\"\(label($0.name))\"", $0.failure == nil ? "1" : "0") }
     )
     gauge(
+      "unanswered_questions",
+      "Follow-up questions (config-get, ha-heartbeat) the appliance answered status-get but not.",
+      snapshot.appliances.map {
+        ("appliance=\"\(label($0.name))\"", "\($0.unanswered?.count ?? 0)")
+      }
+    )
+    gauge(
       "collection_duration_seconds", "How long collection took.",
       [("", "\(Double(snapshot.durationMilliseconds) / 1000)")])
     gauge(

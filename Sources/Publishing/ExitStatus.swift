@@ -67,13 +67,28 @@ public enum StatusLine {
       text +=
         "\(worst.count) of \(total) relationships \(assessment.severity.rawValue): \(names)\(more)"
     }
+    text += unansweredClause(assessment.unansweredQuestions)
     let perfdata = [
       "ok=\(assessment.count(.ok))", "warning=\(assessment.count(.warning))",
       "critical=\(assessment.count(.critical))", "unknown=\(assessment.count(.unknown))",
       "appliances=\(assessment.applianceCount)", "unreachable=\(assessment.failedApplianceCount)",
+      "unanswered=\(assessment.unansweredQuestions.count)",
       "duration=\(String(format: "%.3f", durationSeconds))s",
     ]
     return text.replacingOccurrences(of: "|", with: "/") + " | " + perfdata.joined(separator: " ")
+  }
+
+  /// "; 2 follow-up questions unanswered: kea-a ha-heartbeat (timeout), …": which and why,
+  /// the first three of them; empty when every question was answered.
+  static func unansweredClause(_ questions: [UnansweredQuestion]) -> String {
+    guard !questions.isEmpty else { return "" }
+    let named = questions.prefix(3).map {
+      "\(plain($0.appliance)) \($0.command) (\($0.failure.kind.rawValue))"
+    }
+    let more = questions.count > 3 ? ", and \(questions.count - 3) more" : ""
+    let noun = questions.count == 1 ? "question" : "questions"
+    return "; \(questions.count) follow-up \(noun) unanswered: "
+      + named.joined(separator: ", ") + more
   }
 
   private static func shortReason(_ relationship: RelationshipAssessment) -> String {

@@ -3,7 +3,8 @@ import Hummingbird
 import NIOCore
 
 /// Answers HTTP like a Kea Control Agent: POST of a JSON command, `Content-Type:
-/// application/json` required, basic auth when configured, replies wrapped in a list.
+/// application/json` required, basic auth when configured, replies wrapped in a list; or,
+/// for a server with its own control socket, like the Kea 2.7+ daemon itself.
 struct KeaAgentResponder: HTTPResponder {
   typealias Context = BasicRequestContext
   let state: SimulatorState
@@ -48,9 +49,18 @@ struct KeaAgentResponder: HTTPResponder {
       try await Self.holdConnection()
     case .refuses(let commands) where commands.contains(command):
       return Self.reply(.ok, KeaAnswers.forbidden(command))
+    case .slow(let commands, let seconds) where commands.contains(command):
+      try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
     default: break
     }
     let services = json["service"] as? [String]
+    if server.controlSocket == .daemon {
+      if let services, services != ["dhcp4"] {
+        return Self.reply(.ok, KeaAnswers.serviceRefusedByDaemon(services))
+      }
+      let answer = Self.items(await state.answer(command, for: segment))
+      return Self.reply(.ok, answer.first ?? KeaAnswers.notSupported(command))
+    }
     guard let services, !services.isEmpty else {
       if command == "status-get" {
         return Self.reply(.ok, KeaAnswers.agentStatus(uptime: await state.uptime()))

@@ -114,6 +114,17 @@ enum KeaAnswers {
     ]
   }
 
+  /// A daemon's own socket asked for another daemon's service. The wording is the
+  /// simulator's: what the collector relies on is the non-zero result of a one-object answer.
+  static func serviceRefusedByDaemon(_ services: [String]) -> WireJSON {
+    [
+      "result": 1,
+      "text": .string(
+        "this is the dhcp4 server; the command names the service \(services.joined(separator: ", ")), which it does not serve"
+      ),
+    ]
+  }
+
   static let missingCommand: WireJSON = [
     [
       "result": 1,

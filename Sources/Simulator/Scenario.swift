@@ -95,6 +95,26 @@ extension Scenario {
       site: "PARTIAL", servers: servers)
   }()
 
+  /// A healthy load-balancing pair whose A server answers `status-get` at once but its
+  /// follow-up questions only after `seconds`: past a short timeout, they go unanswered.
+  public static func slowFollowUps(seconds: Double) -> Scenario {
+    var servers = healthyPair("slow-a", "slow-b")
+    servers[0].behavior = .slow(["config-get", "ha-heartbeat"], seconds: seconds)
+    return Scenario(
+      name: "slow-follow-ups", summary: "a server slow to answer its follow-up questions",
+      site: "SLOW", servers: servers)
+  }
+
+  /// A healthy load-balancing pair reached in both ways Kea offers: the A server through a
+  /// Control Agent (Kea 2.2), the B server on the daemon's own HTTP socket (Kea 2.7+, 3.x).
+  public static let mixedControlSockets: Scenario = {
+    var servers = healthyPair("agent-a", "socket-b")
+    servers[1].controlSocket = .daemon
+    return Scenario(
+      name: "mixed-control-sockets", summary: "one server behind an agent, one on its own socket",
+      site: "SOCKETS", servers: servers)
+  }()
+
   /// Both servers in load-balancing, each serving its own scope.
   public static let healthyLoadBalancing: Scenario = {
     let peers = pair("dc1-kea-a", "dc1-kea-b")

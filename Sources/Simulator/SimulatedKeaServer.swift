@@ -23,6 +23,10 @@ public struct SimulatedKeaServer: Sendable {
   /// The password its HA peers use, echoed in clear by `config-get` as real Kea does.
   public var peerPassword: String?
   public var behavior: Behavior = .answers
+  /// Where its commands are sent: a Control Agent in front of it (Kea 2.2), or the daemon's
+  /// own HTTP control socket (Kea 2.7 and later; the only way in Kea 3.x, which dropped the
+  /// agent).
+  public var controlSocket: ControlSocket = .agent
   /// Seconds its clock runs ahead of the real one (for clock-skew scenarios).
   public var clockOffset: TimeInterval = 0
   /// Whether the unacked-client counters rise by one on every `status-get` (a failover in
@@ -87,6 +91,16 @@ public struct SimulatedKeaServer: Sendable {
     }
   }
 
+  /// What answers a server's HTTP commands.
+  public enum ControlSocket: Sendable, Equatable {
+    /// `kea-ctrl-agent`: the request names its `service`; the answer is a list, one element
+    /// per service; without `service`, the agent answers for itself.
+    case agent
+    /// The daemon's own `http` control socket: `service` may be left out or name this daemon
+    /// (`dhcp4`), any other name is refused; the answer is one object.
+    case daemon
+  }
+
   /// How the server and its agent behave.
   public enum Behavior: Sendable, Equatable {
     /// Normal answers.
@@ -105,6 +119,9 @@ public struct SimulatedKeaServer: Sendable {
     /// Answers `status-get`, but refuses these commands with result 1 (an agent whose access
     /// rules deny them, as operators do for `config-get`, which carries the peers' passwords).
     case refuses(Set<String>)
+    /// Answers `status-get` at once and these commands only after `seconds` (a daemon busy
+    /// with a large configuration, or an agent queueing behind other callers).
+    case slow(Set<String>, seconds: Double)
   }
 
   public init(

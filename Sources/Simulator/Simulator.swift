@@ -14,7 +14,8 @@ public final class Simulator: Sendable {
     public var name: String
     public var site: String
     public var url: String
-    public var service: String
+    /// The Control Agent service to name; nil for a daemon's own socket.
+    public var service: String?
     public var credentials: SimulatedKeaServer.Credentials?
   }
 
@@ -42,7 +43,7 @@ public final class Simulator: Sendable {
   public var keaInventoryYAML: String {
     "appliances:\n"
       + endpoints.map { endpoint in
-        "  - {name: \(endpoint.name), kind: kea, url: \"\(endpoint.url)\", service: \(endpoint.service), site: \(endpoint.site)}\n"
+        "  - {name: \(endpoint.name), kind: kea, url: \"\(endpoint.url)\", \(endpoint.service.map { "service: \($0), " } ?? "")site: \(endpoint.site)}\n"
       }.joined()
   }
 
@@ -92,7 +93,8 @@ public final class Simulator: Sendable {
         servers.append(server)
         endpoints.append(
           Endpoint(
-            name: server.name, site: scenario.site, url: urls[server.name] ?? "", service: "dhcp4",
+            name: server.name, site: scenario.site, url: urls[server.name] ?? "",
+            service: server.controlSocket == .agent ? "dhcp4" : nil,
             credentials: server.credentials))
       }
     }

@@ -9,7 +9,8 @@ public struct ApplianceObservation: Codable, Sendable, Equatable {
   public var site: String?
   /// Where it was asked, with any user information removed.
   public var endpoint: String
-  /// For a Kea Control Agent: the service asked (`dhcp4`, `dhcp6`); nil for a daemon's socket.
+  /// For a Kea Control Agent: the service asked (`dhcp4`, `dhcp6`). For a daemon's own socket,
+  /// asked without one: the daemon its `config-get` shows (nil when that went unanswered).
   public var service: String?
   /// When the request was sent (UTC).
   public var askedAt: Date

@@ -139,6 +139,53 @@ extension ExternalProcesses {
       #expect(String(decoding: compact, as: UTF8.self).contains("<span class=\"note\">\(row)"))
     }
 
+    @Test(
+      "follow-ups that time out under a short timeout: named on the page, in the snapshot and in the status line, and counted"
+    )
+    func slowFollowUps() async throws {
+      let simulator = try await Simulator.start([Scenario.slowFollowUps(seconds: 5)])
+      defer { Task { await simulator.stop() } }
+      let folder = try TestSupport.temporaryFolder()
+      defer { try? FileManager.default.removeItem(at: folder) }
+      let file = folder.appendingPathComponent("inventory.yaml")
+      try simulator.keaInventoryYAML.write(to: file, atomically: true, encoding: .utf8)
+      let metrics = folder.appendingPathComponent("metrics.prom")
+      let result = try TestSupport.run([
+        "run", "--inventory", file.path, "--output", folder.path, "--timeout", "1",
+        "--metrics", metrics.path,
+      ])
+      let snapshot = try Snapshot.makeDecoder().decode(
+        Snapshot.self, from: Data(contentsOf: folder.appendingPathComponent("snapshot.json")))
+      let page = try String(
+        contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+      let slow = try #require(snapshot.appliances.first { $0.name == "slow-a" })
+      #expect(slow.failure == nil)
+      #expect(slow.kea?.relationships.first?.local?.state == "load-balancing")
+      #expect(slow.unanswered?.map(\.command) == ["config-get", "ha-heartbeat"])
+      #expect(slow.unanswered?.allSatisfy { $0.failure.kind == .timeout } == true)
+      let reasons = try #require(slow.unanswered?.map(\.failure.message))
+      #expect(reasons[0] == "no answer within 1 s")
+      #expect(reasons[1] == "not asked: no time was left of the 1 s for this appliance")
+      #expect(snapshot.appliances.first { $0.name == "slow-b" }?.unanswered == nil)
+      // The configuration is unknown: a warning. The status line says which and why, and
+      // counts them in its performance data.
+      #expect(result.status == 1, "\(result.stdout)")
+      #expect(
+        result.stdout.contains(
+          "; 2 follow-up questions unanswered: slow-a config-get (timeout), slow-a ha-heartbeat (timeout) |"
+        ), "\(result.stdout)")
+      #expect(result.stdout.contains(" unreachable=0 unanswered=2 duration="), "\(result.stdout)")
+      for text in [
+        "config-get not answered (\(reasons[0])): HA settings (peers, roles, timers) unknown",
+        "ha-heartbeat not answered (\(reasons[1])): clock skew not checked",
+      ] {
+        #expect(page.contains(Self.escapedAsOnThePage(text)), "not on the page: \(text)")
+      }
+      let prometheus = try String(contentsOf: metrics, encoding: .utf8)
+      #expect(prometheus.contains("failover_report_unanswered_questions{appliance=\"slow-a\"} 2"))
+      #expect(prometheus.contains("failover_report_unanswered_questions{appliance=\"slow-b\"} 0"))
+    }
+
     @Test("markup from an appliance never becomes an element in Chromium: no script of it ran")
     func markupInChromium() async throws {
       let simulator = try await Simulator.start([.hostile(.markup), .hostile(.result1)])

@@ -207,6 +207,21 @@ extension ExternalProcesses {
       #expect(server1.controlStatus == .unknown)
     }
 
+    @Test("no service sent to a real Kea 2.2 Control Agent: its own answer is recognised")
+    func agentAskedWithoutService() async throws {
+      guard let lab = try Self.lab("lb.dhcp4.json", servers: ["server1", "server2"]) else { return }
+      defer { lab.stopAll() }
+      try await KeaLab.waitUntilListening(port: lab.ports["server1"] ?? 0)
+      var entry = ApplianceEntry(name: "server1", kind: .kea)
+      entry.url = URL(string: lab.url("server1"))
+      let observations = await Gatherer(
+        settings: CollectionSettings(timeout: 3, concurrency: 1, deadline: 10), environment: [:]
+      ).collect(Inventory(file: "test", appliances: [entry]))
+      let failure = try #require(observations.first?.failure)
+      #expect(failure.kind == .notConfigured)
+      #expect(failure.message == KeaControlSocketTests.agentAnsweredForItself)
+    }
+
     @Test("passive-backup: the active server and its backups")
     func passiveBackup() async throws {
       let servers = ["server1", "server2", "server3"]
