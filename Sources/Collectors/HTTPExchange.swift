@@ -162,6 +162,29 @@ extension ApplianceEntry {
     return configuration
   }
 
+  /// What `check` says of the entry's TLS files: how the connection will be made, and
+  /// whether the files can be used; `problem` is set when a run would fail on them.
+  public func tlsSummary() -> (text: String, problem: Bool)? {
+    let url = self.url ?? deployment
+    guard url?.scheme?.lowercased() == "https" else {
+      guard caFile != nil || certFile != nil else { return nil }
+      return ("TLS files given but the URL is plain http://: they are not used", false)
+    }
+    var text = "TLS trusting " + (caFile.map { "the CA in \($0)" } ?? "the system's CAs")
+    if let certFile, let keyFile {
+      text += ", client certificate \(certFile) with key \(keyFile)"
+    }
+    do {
+      _ = try tlsConfiguration(for: url)
+    } catch {
+      return (text + " (\(error.message))", true)
+    }
+    if let keyFile, let warning = SecretReader.permissionWarning(for: keyFile) {
+      text += " (warning: \(warning))"
+    }
+    return (text, false)
+  }
+
   private static func unusable(_ key: String, _ path: String, _ expected: String)
     -> CollectionFailure
   {

@@ -38,6 +38,10 @@ struct CheckCommand: ParsableCommand {
         line +=
           "read the DHCP Failover State export \(entry.export ?? entry.url?.absoluteString ?? "")"
       }
+      if entry.kind != .dhcpd, let tls = entry.tlsSummary() {
+        line += "; " + tls.text
+        if tls.problem { problems += 1 }
+      }
       if let password = entry.password {
         switch password {
         case .environment(let name):

@@ -59,10 +59,18 @@ extension Scenario {
 
   /// `pairs` healthy load-balancing pairs named `fleet-N-a` / `fleet-N-b`, one site per ten
   /// pairs; the B server of every `deadEvery`-th pair is unreachable and of every
-  /// `silentEvery`-th pair never answers (0: none). For runs over hundreds of appliances.
-  public static func fleet(pairs: Int, deadEvery: Int = 0, silentEvery: Int = 0) -> [Scenario] {
+  /// `silentEvery`-th pair never answers; the A server of every `slowEvery`-th pair answers
+  /// its follow-up questions only after `slowSeconds` (0: none). For runs over hundreds of
+  /// appliances.
+  public static func fleet(
+    pairs: Int, deadEvery: Int = 0, silentEvery: Int = 0, slowEvery: Int = 0,
+    slowSeconds: Double = 0
+  ) -> [Scenario] {
     (0..<pairs).map { index in
       var servers = healthyPair("fleet-\(index)-a", "fleet-\(index)-b")
+      if slowEvery > 0, index % slowEvery == 0 {
+        servers[0].behavior = .slow(["config-get", "ha-heartbeat"], seconds: slowSeconds)
+      }
       if deadEvery > 0, index % deadEvery == deadEvery - 1 {
         servers[1].behavior = .unreachable
       } else if silentEvery > 0, index % silentEvery == silentEvery / 2 {

@@ -149,6 +149,24 @@ extension ExternalProcesses {
       defer { lab.stopAll() }
       let inventory = try Self.readmeInventory(lab)
       #expect(inventory.contains("cert-file: tls/monitor.pem"))
+      // check says how each server will be reached, and finds a TLS file that cannot be used.
+      let file = folder.appendingPathComponent("inventory.yaml")
+      try inventory.write(to: file, atomically: true, encoding: .utf8)
+      let check = try TestSupport.run(["check", "--inventory", file.path])
+      let tlsFolder = folder.appendingPathComponent("tls").standardizedFileURL.path
+      #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+      #expect(
+        check.stdout.contains(
+          "; TLS trusting the CA in \(tlsFolder)/ca.pem, client certificate \(tlsFolder)/monitor.pem with key \(tlsFolder)/monitor.key"
+        ), "\(check.stdout)")
+      try inventory.replacingOccurrences(of: "tls/monitor.key", with: "tls/monitor.pem")
+        .write(to: file, atomically: true, encoding: .utf8)
+      let broken = try TestSupport.run(["check", "--inventory", file.path])
+      #expect(broken.status == 3)
+      #expect(
+        broken.stdout.contains(
+          "(key-file \(tlsFolder)/monitor.pem cannot be used: it does not hold an unencrypted PEM private key)"
+        ), "\(broken.stdout)")
       // The pair needs a few heartbeats to reach load-balancing; every attempt is a whole run.
       let deadline = Date().addingTimeInterval(45)
       var run = try Self.run(inventory, in: folder)
