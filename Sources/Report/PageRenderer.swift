@@ -42,9 +42,40 @@ public struct PageRenderer: Sendable {
     root["css"] = .string(try assets.text(public: "style.css"))
     root["script"] = .string(script)
     root["csp"] = .string(Self.contentSecurityPolicy(scripts: [script]))
-    root["snapshotJSON"] = .string(
-      jsonEscapedForScript(String(decoding: snapshotJSON, as: UTF8.self)))
+    let parts = Self.split(
+      Array(jsonEscapedForScript(String(decoding: snapshotJSON, as: UTF8.self)).utf8),
+      atMost: Self.maximumTextNodeBytes)
+    root["snapshotParts"] = .list(
+      parts.enumerated().map { index, part in
+        .object(
+          TemplateObject([
+            ("id", .string(index == 0 ? "snapshot" : "snapshot-\(index + 1)")),
+            ("json", .string(String(decoding: part, as: UTF8.self))),
+          ]))
+      })
+    root["snapshotPartCount"] = parts.count > 1 ? .string(String(parts.count)) : .null
     return try library.render("page", .object(root))
+  }
+
+  /// The largest text node a page holds. libxml2 refuses a text node over 10,000,000 bytes
+  /// unless told `--huge`, and other tools have limits of their own; the embedded snapshot of a
+  /// large fleet is split over several script elements to stay well under them.
+  public static let maximumTextNodeBytes = 1_000_000
+
+  /// `bytes` cut into pieces of at most `limit` bytes, never inside a UTF-8 character: joined
+  /// in order, they are the original text.
+  static func split(_ bytes: [UInt8], atMost limit: Int) -> [ArraySlice<UInt8>] {
+    var parts: [ArraySlice<UInt8>] = []
+    var start = 0
+    while bytes.count - start > limit {
+      var end = start + limit
+      // A continuation byte (10xxxxxx) belongs to the character before it.
+      while end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+      parts.append(bytes[start..<end])
+      start = end
+    }
+    parts.append(bytes[start...])
+    return parts
   }
 
   /// The email's HTML part: verdict, counts and one row per relationship, styled for mail
