@@ -23,6 +23,8 @@ public struct Assessment: Sendable, Equatable {
   public var previousRunAt: Date? = nil
   /// Relationships whose severity or states differ from the previous run, worst first.
   public var changes: [RelationshipChange] = []
+  /// What the archive keeps of this run for the history of later runs.
+  public var runSummary: RunSummary
 
   /// The verdict in words: "All 9 relationships are healthy", "4 of 10 relationships critical".
   public var headline: String {

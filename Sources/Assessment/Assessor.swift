@@ -19,6 +19,13 @@ public enum Assessor {
       seen[id] = count + 1
       if count > 0 { relationships[index].id = "\(id)-\(count + 1)" }
     }
+    let (partnerDown, lastFailovers) = failovers(in: relationships, now: now, history: history)
+    for index in relationships.indices where relationships[index].kind == .kea {
+      for position in relationships[index].servers.indices {
+        relationships[index].servers[position].lastFailoverAt =
+          lastFailovers[relationships[index].servers[position].name]
+      }
+    }
     let previousRunAt = history.runs.last { $0 < now }
     var changes: [RelationshipChange] = []
     for index in relationships.indices {
@@ -49,7 +56,11 @@ public enum Assessor {
       collectionMilliseconds: snapshot.durationMilliseconds,
       severity: Severity.worst(relationships.map(\.severity)), relationships: relationships,
       applianceCount: snapshot.appliances.count, failedApplianceCount: failed,
-      nothingReachable: !snapshot.appliances.isEmpty && failed == snapshot.appliances.count)
+      nothingReachable: !snapshot.appliances.isEmpty && failed == snapshot.appliances.count,
+      runSummary: RunSummary(
+        at: now,
+        relationships: relationships.map { ($0.id, RelationshipRecord($0, at: now)) },
+        partnerDown: partnerDown, lastFailovers: lastFailovers))
     assessment.unansweredQuestions = snapshot.appliances.flatMap { observation in
       (observation.unanswered ?? []).map {
         UnansweredQuestion(appliance: observation.name, command: $0.command, failure: $0.failure)
@@ -58,5 +69,27 @@ public enum Assessor {
     assessment.previousRunAt = previousRunAt
     assessment.changes = changes
     return assessment
+  }
+
+  /// Which active Kea servers report partner-down now, and each server's last failover: a
+  /// server that entered partner-down since the previous run has just taken over from its
+  /// partners. Without a previous run, a takeover cannot be dated: it happened before the
+  /// first run that saw it.
+  static func failovers(
+    in relationships: [RelationshipAssessment], now: Date, history: History
+  ) -> (partnerDown: Set<String>, lastFailovers: [String: Date]) {
+    var down: Set<String> = []
+    var lastFailovers = history.lastFailovers
+    for relationship in relationships where relationship.kind == .kea {
+      let actives = relationship.servers.filter { $0.role != "backup" }
+      for server in actives where server.stateSource == "own" && server.state == "partner-down" {
+        down.insert(server.name)
+        guard !history.runs.isEmpty, !history.partnerDown.contains(server.name) else { continue }
+        for partner in actives where partner.name != server.name {
+          lastFailovers[partner.name] = now
+        }
+      }
+    }
+    return (down, lastFailovers)
   }
 }

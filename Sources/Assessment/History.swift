@@ -1,21 +1,26 @@
 import Foundation
 import Snapshot
 
-/// What earlier runs saw, rebuilt from archived snapshots: when each server last failed over,
-/// and each relationship's severity and states run by run.
+/// What earlier runs saw, rebuilt from their summaries: when each server last failed over, and
+/// each relationship's severity and states run by run.
 public struct History: Sendable, Equatable {
-  /// For each server name, the last time its partner took over from it.
+  /// For each server name, the last time its partner took over from it, as known after the
+  /// newest run.
   public var lastFailovers: [String: Date]
+  /// The servers the newest run saw in partner-down: a server in partner-down now that is not
+  /// in this set has just taken over.
+  public var partnerDown: Set<String>
   /// For each relationship id, what each run saw of it, oldest first.
   public var records: [String: [RelationshipRecord]]
   /// When each run took its snapshot, oldest first.
   public var runs: [Date]
 
   public init(
-    lastFailovers: [String: Date] = [:], records: [String: [RelationshipRecord]] = [:],
-    runs: [Date] = []
+    lastFailovers: [String: Date] = [:], partnerDown: Set<String> = [],
+    records: [String: [RelationshipRecord]] = [:], runs: [Date] = []
   ) {
     self.lastFailovers = lastFailovers
+    self.partnerDown = partnerDown
     self.records = records
     self.runs = runs
   }
@@ -23,33 +28,28 @@ public struct History: Sendable, Equatable {
   /// No history: every "last failover" is unknown.
   public static let empty = History()
 
-  func lastFailover(of server: String) -> Date? { lastFailovers[server] }
+  /// This history with one more run, which must be newer than every run in it.
+  public mutating func append(_ summary: RunSummary) {
+    runs.append(summary.at)
+    for (id, record) in summary.relationships { records[id, default: []].append(record) }
+    partnerDown = summary.partnerDown
+    lastFailovers = summary.lastFailovers
+  }
 
-  /// Rebuilds history from snapshots in time order (older first, the current run last): a
-  /// server "failed over" when its partner is seen entering partner-down, i.e. in partner-down
-  /// in one snapshot and not in the one before.
+  /// History from run summaries in any order.
+  public static func rebuild(from summaries: [RunSummary]) -> History {
+    var history = History()
+    for summary in summaries.sorted(by: { $0.at < $1.at }) { history.append(summary) }
+    return history
+  }
+
+  /// History by assessing snapshots in time order, each with the history of those before it:
+  /// what the archive's summaries hold, made the slow way (for archives from before them, and
+  /// as the reference the summaries are tested against).
   public static func rebuild(from snapshots: [Snapshot]) -> History {
     var history = History()
-    var previouslyDown: Set<String> = []
     for snapshot in snapshots.sorted(by: { $0.collectedAt < $1.collectedAt }) {
-      var down: Set<String> = []
-      let relationships = Assessor.assess(snapshot).relationships
-      history.runs.append(snapshot.collectedAt)
-      for relationship in relationships {
-        history.records[relationship.id, default: []].append(
-          RelationshipRecord(relationship, at: snapshot.collectedAt))
-      }
-      for relationship in relationships where relationship.kind == .kea {
-        let actives = relationship.servers.filter { $0.role != "backup" }
-        for server in actives where server.stateSource == "own" && server.state == "partner-down" {
-          down.insert(server.name)
-          guard !previouslyDown.contains(server.name) else { continue }
-          for partner in actives where partner.name != server.name {
-            history.lastFailovers[partner.name] = snapshot.collectedAt
-          }
-        }
-      }
-      previouslyDown = down
+      history.append(Assessor.assess(snapshot, history: history).runSummary)
     }
     return history
   }

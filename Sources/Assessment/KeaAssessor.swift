@@ -58,7 +58,7 @@ struct KeaAssessor {
       endpoint: member?.observation.endpoint ?? peer.url, severity: .unknown, state: own?.state,
       stateSource: own?.state == nil ? nil : "own", statusTime: nil, statusAgeSeconds: nil,
       controlStatus: controlStatus(member), heartbeatStatus: .unknown, scopes: own?.scopes,
-      scopesNote: nil, lastFailoverAt: history.lastFailover(of: peer.name), unackedClients: nil,
+      scopesNote: nil, lastFailoverAt: nil, unackedClients: nil,
       connectingClients: nil, analyzedPackets: nil, failoverProgress: nil,
       partnerViewState: nil, partnerViewAgeSeconds: nil, disagreement: nil,
       reason: member?.observation.failure?.message, summary: "")

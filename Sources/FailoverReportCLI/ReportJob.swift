@@ -76,6 +76,70 @@ struct ReportJob {
     return publish(snapshot, durationSeconds: duration)
   }
 
+  /// Archives the run, prunes old days, and writes the index pages of the months that changed
+  /// and the archive's top index, each through the gate.
+  private func writeArchive(
+    _ store: Archive, page: [UInt8], snapshot: [UInt8], assessment: Assessment,
+    renderer: PageRenderer
+  ) throws {
+    let run = try store.store(
+      page: page, snapshot: snapshot, summary: assessment.runSummary,
+      severity: assessment.severity.rawValue, headline: assessment.headline)
+    var changed = [run.month]
+    if let days = options.keepDays {
+      let (removed, months) = try store.prune(keepDays: days, now: assessment.assessedAt)
+      if removed > 0 {
+        logger.info("archive pruned", metadata: ["days": "\(removed)", "keep-days": "\(days)"])
+      }
+      changed += months
+    }
+    let generator = FailoverReportCommand.generator
+    func listed(_ run: Archive.Run, under prefix: String) -> ArchivedRun {
+      ArchivedRun(
+        iso: run.time, severity: run.severity, headline: run.headline,
+        page: String(run.page.dropFirst(prefix.count)),
+        snapshot: String(run.snapshot.dropFirst(prefix.count)))
+    }
+    for month in Set(changed).sorted() {
+      let runs = store.runs(in: month)
+      let path = "\(store.folder)/\(month)/index.html"
+      guard !runs.isEmpty else {
+        try? FileManager.default.removeItem(atPath: path)
+        continue
+      }
+      let monthPage = try renderer.renderArchiveMonth(
+        month, runs: runs.map { listed($0, under: month + "/") }, generator: generator,
+        keepDays: options.keepDays)
+      try writeArchivePage(monthPage, to: path, name: "archive \(month)/index.html")
+    }
+    let months = store.months()
+    var summaries: [ArchivedMonth] = []
+    for month in months {
+      guard let latest = store.lastRun(in: month) else { continue }
+      summaries.append(
+        ArchivedMonth(
+          name: month, runCount: store.runCount(in: month), latest: listed(latest, under: "")))
+    }
+    let newest = months.last.map { store.runs(in: $0).suffix(Self.latestRunsListed) } ?? []
+    let index = try renderer.renderArchiveIndex(
+      months: summaries, latest: newest.map { listed($0, under: "") }, generator: generator,
+      keepDays: options.keepDays)
+    try writeArchivePage(index, to: store.folder + "/index.html", name: "archive index.html")
+  }
+
+  /// How many of the newest runs the archive's top index lists itself.
+  static let latestRunsListed = 24
+
+  /// An archive page passes the gate (links to the files beside it allowed) or is not written.
+  private func writeArchivePage(_ bytes: [UInt8], to path: String, name: String) throws {
+    let problems = PageValidator(schema: nil, allowsRelativeLinks: true).validate(bytes, name: name)
+    guard problems.isEmpty else {
+      throw PublishError.io(
+        "\(name) failed validation (\(problems.first?.message ?? "")); it was not written", 0)
+    }
+    try AtomicFile.write(bytes, to: path)
+  }
+
   /// Assesses, renders, validates and publishes a snapshot; returns the exit code.
   func publish(_ snapshot: Snapshot, durationSeconds: Double) -> Int32 {
     var stages = StageTimer(logger: logger)
@@ -90,13 +154,14 @@ struct ReportJob {
     }
     var history = History.empty
     if let archive = options.archive {
-      let (earlier, skipped) = Archive(folder: archive).snapshots(before: snapshot.collectedAt)
-      for path in skipped {
+      let (rebuilt, skipped) = Archive(folder: archive).history(before: snapshot.collectedAt)
+      for file in skipped {
         logger.warning(
-          "an archived snapshot cannot be read; history skips it",
-          metadata: ["file": "\(archive)/\(path)"])
+          "an archived file cannot be used; history skips it",
+          metadata: ["file": "\(archive)/\(file.path)", "reason": "\(file.reason)"])
       }
-      history = History.rebuild(from: earlier + [snapshot])
+      history = rebuilt
+      stages.lap("history read", ["runs": "\(history.runs.count)"])
     }
     let assessment = Assessor.assess(snapshot, history: history)
     stages.lap("assessed", ["relationships": "\(assessment.relationships.count)"])
@@ -167,30 +232,9 @@ struct ReportJob {
         try AtomicFile.write(Array(emailMessage.utf8), to: email)
       }
       if let archive = options.archive {
-        let store = Archive(folder: archive)
-        try store.store(
-          page: page, snapshot: snapshotBytes, at: snapshot.collectedAt,
-          severity: assessment.severity.rawValue, headline: assessment.headline)
-        if let days = options.keepDays {
-          let removed = try store.prune(keepDays: days, now: snapshot.collectedAt)
-          if removed > 0 {
-            logger.info("archive pruned", metadata: ["days": "\(removed)", "keep-days": "\(days)"])
-          }
-        }
-        let index = try renderer.renderArchiveIndex(
-          store.runs().map {
-            ArchivedRun(
-              iso: $0.time, severity: $0.severity, headline: $0.headline, page: $0.page,
-              snapshot: $0.snapshot)
-          }, generator: FailoverReportCommand.generator, keepDays: options.keepDays)
-        let indexProblems = PageValidator(schema: nil, allowsRelativeLinks: true).validate(
-          index, name: "archive index.html")
-        guard indexProblems.isEmpty else {
-          throw PublishError.io(
-            "the archive index failed validation (\(indexProblems.first?.message ?? "")); it was not written",
-            0)
-        }
-        try AtomicFile.write(index, to: archive + "/index.html")
+        try writeArchive(
+          Archive(folder: archive), page: page, snapshot: snapshotBytes, assessment: assessment,
+          renderer: renderer)
       }
     } catch {
       return fail("cannot publish: \(error)")
