@@ -59,6 +59,11 @@ public struct Archive: Sendable {
     /// Relative to the archive folder.
     public var path: String
     public var reason: String
+
+    public init(path: String, reason: String) {
+      self.path = path
+      self.reason = reason
+    }
   }
 
   // MARK: - Months

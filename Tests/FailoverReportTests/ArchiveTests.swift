@@ -54,6 +54,21 @@ struct ArchiveTests {
       ])
     #expect(text.contains("4 of 9 relationships critical"))
     #expect(text.contains("3 of 8 relationships critical"))
+    // The top index links each month's page, which lists the month's runs relative to itself
+    // and passes the same gate.
+    #expect(text.contains("<a href=\"2026/11/index.html\">2026/11</a>"))
+    let month = try TestSupport.read(archive.appendingPathComponent("2026/11/index.html"))
+    #expect(PageValidator(schema: nil, allowsRelativeLinks: true).validate(month).isEmpty)
+    let monthText = String(decoding: month, as: UTF8.self)
+    let monthLinks = monthText.matches(of: /href="([^"]+-index\.html)"/).map { String($0.1) }
+    #expect(
+      monthLinks == ["22/034102Z-index.html", "22/024102Z-2-index.html", "22/024102Z-index.html"])
+    #expect(monthText.contains("<a href=\"../../index.html\">All months</a>"))
+    for summary in ["024102Z-summary.tsv", "024102Z-2-summary.tsv", "034102Z-summary.tsv"] {
+      #expect(
+        FileManager.default.fileExists(
+          atPath: archive.appendingPathComponent("2026/11/22/\(summary)").path))
+    }
   }
 
   @Test("--keep-days deletes older days and their lines, keeps the rest")

@@ -1,0 +1,130 @@
+import Assessment
+import Foundation
+import Publishing
+import Snapshot
+import Testing
+
+/// History rebuilt from the archive's per-run summaries is the history that assessing every
+/// archived snapshot again gives, and a damaged archive costs only the damaged runs.
+@Suite("History from run summaries")
+struct HistorySummaryTests {
+  static let start = Date(timeIntervalSince1970: 1_795_000_000)
+  static let runCount = 60
+
+  /// Run `index` of a generated archive: every two hours over five days. dc3-kea-a takes over
+  /// (partner-down) for three runs in six and is back in load-balancing in between; the dhcpd
+  /// pair is missing from one run in five.
+  static func snapshot(_ index: Int) throws -> Snapshot {
+    let fixture = TestSupport.fixtures.appendingPathComponent("pinned-page/snapshot.json")
+    var snapshot = try Snapshot.makeDecoder().decode(
+      Snapshot.self, from: Data(contentsOf: fixture))
+    snapshot.collectedAt = start.addingTimeInterval(Double(index) * 7200)
+    if index % 6 < 3,
+      let position = snapshot.appliances.firstIndex(where: { $0.name == "dc3-kea-a" })
+    {
+      snapshot.appliances[position].kea?.relationships[0].local?.state = "load-balancing"
+    }
+    if index % 5 == 4 { snapshot.appliances.removeAll { $0.name.hasPrefix("dc8-") } }
+    return snapshot
+  }
+
+  /// Archives every run as `run` does: history from the summaries so far, then the run with
+  /// its summary.
+  static func makeArchive(in folder: URL) throws -> Archive {
+    let archive = Archive(folder: folder.path)
+    for index in 0..<runCount {
+      let snapshot = try snapshot(index)
+      let (history, skipped) = archive.history(before: snapshot.collectedAt)
+      #expect(skipped.isEmpty)
+      let assessment = Assessor.assess(snapshot, history: history)
+      try archive.store(
+        page: Array("<p>run \(index)</p>".utf8), snapshot: snapshot.encodedJSON(),
+        summary: assessment.runSummary, severity: assessment.severity.rawValue,
+        headline: assessment.headline)
+    }
+    return archive
+  }
+
+  /// The reference: every archived snapshot read back and assessed again, in time order.
+  static func reassessed(_ archive: Archive) throws -> History {
+    let snapshots = try archive.months().flatMap { archive.runs(in: $0) }.map { run in
+      try Snapshot.makeDecoder().decode(
+        Snapshot.self,
+        from: Data(contentsOf: URL(fileURLWithPath: "\(archive.folder)/\(run.snapshot)")))
+    }
+    return History.rebuild(from: snapshots)
+  }
+
+  static let end = start.addingTimeInterval(Double(runCount) * 7200)
+
+  @Test(
+    "five days of runs with takeovers: history from summaries equals re-assessing every snapshot")
+  func equalsReassessment() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let archive = try Self.makeArchive(in: folder)
+    let (fromSummaries, skipped) = archive.history(before: Self.end)
+    #expect(skipped.isEmpty)
+    let reference = try Self.reassessed(archive)
+    #expect(fromSummaries == reference)
+    #expect(fromSummaries.runs.count == Self.runCount)
+    // The takeovers are in it: dc3-kea-a entered partner-down at runs 3, 9, …, 57, so its
+    // partner last failed over at run 57, and the newest run (59) saw dc3-kea-a down.
+    #expect(fromSummaries.lastFailovers == ["dc3-kea-b": Self.start.addingTimeInterval(57 * 7200)])
+    #expect(fromSummaries.partnerDown == ["dc3-kea-a"])
+    #expect(fromSummaries.records.values.contains { $0.count == Self.runCount - 12 })
+    // One month's list holds them all; its page lists them all.
+    #expect(archive.months() == ["2026/11"])
+    #expect(archive.runCount(in: "2026/11") == Self.runCount)
+  }
+
+  @Test("runs archived without a summary get one made from their snapshot, once, and kept")
+  func summariesMadeOnce() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let archive = try Self.makeArchive(in: folder)
+    let runs = archive.runs(in: "2026/11")
+    let removed = runs.enumerated().filter { $0.offset % 7 == 0 }.map(\.element)
+    for run in removed {
+      try FileManager.default.removeItem(atPath: "\(folder.path)/\(run.summary)")
+    }
+    let (history, skipped) = archive.history(before: Self.end)
+    #expect(skipped.isEmpty)
+    #expect(history == (try Self.reassessed(archive)))
+    for run in removed {
+      #expect(FileManager.default.fileExists(atPath: "\(folder.path)/\(run.summary)"))
+    }
+  }
+
+  @Test(
+    "a cut-short summary, a non-UTF-8 one and a run whose files are gone are skipped with a reason")
+  func damagedFilesSkipped() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let archive = try Self.makeArchive(in: folder)
+    let runs = archive.runs(in: "2026/11")
+    let truncated = runs[10]
+    let binary = runs[20]
+    let gone = runs[30]
+    let truncatedPath = "\(folder.path)/\(truncated.summary)"
+    let text = try Data(contentsOf: URL(fileURLWithPath: truncatedPath))
+    try text.prefix(text.count / 2).write(to: URL(fileURLWithPath: truncatedPath))
+    try Data([0x66, 0xFF, 0xFE, 0x0A]).write(
+      to: URL(fileURLWithPath: "\(folder.path)/\(binary.summary)"))
+    try FileManager.default.removeItem(atPath: "\(folder.path)/\(gone.summary)")
+    try FileManager.default.removeItem(atPath: "\(folder.path)/\(gone.snapshot)")
+    let (history, skipped) = archive.history(before: Self.end)
+    #expect(
+      skipped == [
+        Archive.Skipped(path: truncated.summary, reason: "it is cut short (no \"end\" line)"),
+        Archive.Skipped(path: binary.summary, reason: "it is not UTF-8 text"),
+        Archive.Skipped(
+          path: gone.snapshot,
+          reason:
+            "the run is listed in 2026/11/runs.tsv, but neither its summary nor its snapshot is there"
+        ),
+      ])
+    #expect(history.runs.count == Self.runCount - 3)
+    #expect(!history.runs.contains(Self.start.addingTimeInterval(20 * 7200)))
+  }
+}
