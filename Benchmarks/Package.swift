@@ -26,6 +26,10 @@ let package = Package(
       dependencies: [.product(name: "FailoverReportPipeline", package: "failover-report")]
     ),
     .executableTarget(
+      name: "archive-bench",
+      dependencies: [.product(name: "FailoverReportPipeline", package: "failover-report")]
+    ),
+    .executableTarget(
       name: "page-bench",
       dependencies: [.product(name: "FailoverReportPipeline", package: "failover-report")]
     ),
