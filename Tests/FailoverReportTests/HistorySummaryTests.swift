@@ -128,3 +128,45 @@ struct HistorySummaryTests {
     #expect(!history.runs.contains(Self.start.addingTimeInterval(20 * 7200)))
   }
 }
+
+extension HistorySummaryTests {
+  @Test(
+    "an archive from before month lists and summaries: its runs.tsv moves to the months, its runs get summaries"
+  )
+  func olderArchiveMigrates() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // Two runs as an older version archived them: files by day, one runs.tsv for all, no
+    // summaries.
+    var lines: [String] = []
+    let noonOct31 = Date(
+      timeIntervalSince1970: Double(Timestamp.daysSinceEpoch(year: 2026, month: 10, day: 31))
+        * 86_400
+        + 43_200)
+    for (index, day) in [(0, "2026/10/31"), (1, "2026/11/01")] {
+      var snapshot = try Self.snapshot(index)
+      snapshot.collectedAt = noonOct31.addingTimeInterval(Double(index) * 86_400)
+      let iso = Timestamp.iso(snapshot.collectedAt)
+      let stamp = iso.dropFirst(11).prefix(8).replacingOccurrences(of: ":", with: "") + "Z"
+      try FileManager.default.createDirectory(
+        at: folder.appendingPathComponent(day), withIntermediateDirectories: true)
+      try Data(snapshot.encodedJSON()).write(
+        to: folder.appendingPathComponent("\(day)/\(stamp)-snapshot.json"))
+      lines.append(
+        "\(iso)\tcritical\trun \(index)\t\(day)/\(stamp)-index.html\t\(day)/\(stamp)-snapshot.json")
+    }
+    #expect(lines[0].hasPrefix("2026-10-31") && lines[1].hasPrefix("2026-11-01"))
+    try Data((lines.joined(separator: "\n") + "\n").utf8).write(
+      to: folder.appendingPathComponent("runs.tsv"))
+    let archive = Archive(folder: folder.path)
+    #expect(archive.months() == ["2026/10", "2026/11"])
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runs.tsv").path))
+    #expect(archive.runs(in: "2026/10").map(\.headline) == ["run 0"])
+    let (history, skipped) = archive.history(before: noonOct31.addingTimeInterval(2 * 86_400))
+    #expect(skipped.isEmpty)
+    #expect(history.runs.count == 2)
+    for run in archive.months().flatMap({ archive.runs(in: $0) }) {
+      #expect(FileManager.default.fileExists(atPath: "\(folder.path)/\(run.summary)"))
+    }
+  }
+}
