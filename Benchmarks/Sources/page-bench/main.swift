@@ -6,7 +6,7 @@ import Snapshot
 import Validation
 
 // page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N] [--foundation-json]
-//            [--silent-percent P]
+//            [--silent-percent P] [--sequential]
 // Builds a snapshot of N Kea servers (N/2 load-balancing pairs, one in ten in partner-down),
 // then measures each stage from snapshot to a page that may be published, in CPU seconds (what
 // it costs) and wall seconds: assessment, rendering (the snapshot's JSON and the page),
@@ -25,6 +25,8 @@ var foundationJSON = false
 /// a real run, where the partner of a server in partner-down is usually the one that is down):
 /// it then has no status and no configuration of its own, and is placed by its partner's.
 var silentPercent = 0
+/// Assess and encode one after the other in the published path, as `run` did before session 7.
+var sequential = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
   switch argument {
@@ -33,6 +35,7 @@ while let argument = arguments.next() {
   case "--write": pagePath = arguments.next()
   case "--detail-limit": detailLimit = Int(arguments.next() ?? "") ?? detailLimit
   case "--foundation-json": foundationJSON = true
+  case "--sequential": sequential = true
   case "--silent-percent": silentPercent = Int(arguments.next() ?? "") ?? silentPercent
   default:
     FileHandle.standardError.write(Data("page-bench: unknown argument \(argument)\n".utf8))
@@ -162,8 +165,11 @@ for _ in 0..<iterations {
   // the assessment, the JSON, the page, the gate, and the atomic publish of page, digest and
   // snapshot.
   let (_, publishedCost) = try await measured {
-    let assessed = Assessor.assess(snapshot)
-    let bytes = try encoded(snapshot, foundation: foundationJSON)
+    let (assessed, bytes) =
+      sequential
+      ? (Assessor.assess(snapshot), try encoded(snapshot, foundation: foundationJSON))
+      : concurrently(
+        { Assessor.assess(snapshot) }, { (try? encoded(snapshot, foundation: foundationJSON)) ?? [] })
     let published = try renderer.render(assessed, snapshotJSON: bytes)
     guard validator.validate(published).isEmpty else { return }
     try Publisher(folder: publishFolder.path).publish(page: published, snapshot: bytes)
