@@ -36,13 +36,6 @@ public struct History: Sendable, Equatable {
     lastFailovers = summary.lastFailovers
   }
 
-  /// History from run summaries in any order.
-  public static func rebuild(from summaries: [RunSummary]) -> History {
-    var history = History()
-    for summary in summaries.sorted(by: { $0.at < $1.at }) { history.append(summary) }
-    return history
-  }
-
   /// History by assessing snapshots in time order, each with the history of those before it:
   /// what the archive's summaries hold, made the slow way (for archives from before them, and
   /// as the reference the summaries are tested against).

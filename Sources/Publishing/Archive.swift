@@ -338,8 +338,8 @@ public struct Archive: Sendable {
         skipped.append(Skipped(path: run.snapshot, reason: "it is not a readable snapshot"))
         continue
       }
-      let summary = RunSummaryText.wholeSeconds(
-        Assessor.assess(snapshot, history: history).runSummary)
+      // A decoded snapshot's times are whole seconds already, as the summary file keeps them.
+      let summary = Assessor.assess(snapshot, history: history).runSummary
       try? AtomicFile.write(RunSummaryText.encode(summary), to: "\(folder)/\(run.summary)")
       history.append(summary)
     }

@@ -148,21 +148,6 @@ public enum RunSummaryText {
   /// Whole seconds, as the archived snapshot's ISO times hold them.
   static func seconds(_ date: Date) -> Int { Int(date.timeIntervalSince1970.rounded(.down)) }
 
-  /// The same summary with its times in whole seconds: what reading it back gives.
-  public static func wholeSeconds(_ summary: RunSummary) -> RunSummary {
-    let at = Date(timeIntervalSince1970: Double(seconds(summary.at)))
-    return RunSummary(
-      at: at,
-      relationships: summary.relationships.map { id, record in
-        var record = record
-        record.at = at
-        return (id, record)
-      }, partnerDown: summary.partnerDown,
-      lastFailovers: summary.lastFailovers.mapValues {
-        Date(timeIntervalSince1970: Double(seconds($0)))
-      })
-  }
-
   /// Names and states come from appliances: a tab or a line break in one must not break the
   /// line.
   static func escape(_ text: String) -> String {
