@@ -100,8 +100,11 @@ struct ReportJob {
         page: String(run.page.dropFirst(prefix.count)),
         snapshot: String(run.snapshot.dropFirst(prefix.count)))
     }
+    // The months whose pages are written now; the newest one's runs also head the top index.
+    var listedRuns: [String: [Archive.Run]] = [:]
     for month in Set(changed).sorted() {
       let runs = store.runs(in: month)
+      listedRuns[month] = runs
       let path = "\(store.folder)/\(month)/index.html"
       guard !runs.isEmpty else {
         try? FileManager.default.removeItem(atPath: path)
@@ -115,12 +118,14 @@ struct ReportJob {
     let months = store.months()
     var summaries: [ArchivedMonth] = []
     for month in months {
-      guard let latest = store.lastRun(in: month) else { continue }
+      let (count, latest) = store.tally(of: month)
+      guard let latest else { continue }
       summaries.append(
-        ArchivedMonth(
-          name: month, runCount: store.runCount(in: month), latest: listed(latest, under: "")))
+        ArchivedMonth(name: month, runCount: count, latest: listed(latest, under: "")))
     }
-    let newest = months.last.map { store.runs(in: $0).suffix(Self.latestRunsListed) } ?? []
+    let newest =
+      months.last.map { (listedRuns[$0] ?? store.runs(in: $0)).suffix(Self.latestRunsListed) }
+      ?? []
     let index = try renderer.renderArchiveIndex(
       months: summaries, latest: newest.map { listed($0, under: "") }, generator: generator,
       keepDays: options.keepDays)

@@ -100,21 +100,19 @@ public struct Archive: Sendable {
     return bytes.split(separator: 0x0A).compactMap(Run.init(line:))
   }
 
-  /// A month's newest run, read from the end of its list alone.
-  public func lastRun(in month: String) -> Run? {
-    guard let data = FileManager.default.contents(atPath: manifestPath(month)) else { return nil }
-    var end = data.endIndex
-    while end > data.startIndex, data[end - 1] == 0x0A { end -= 1 }
+  /// How many runs a month lists and its newest one, from one read of its list and without
+  /// making values of the others: what the top index shows of each month.
+  public func tally(of month: String) -> (count: Int, latest: Run?) {
+    guard let bytes = Self.readBytes(manifestPath(month)) else { return (0, nil) }
+    var end = bytes.endIndex
+    while end > bytes.startIndex, bytes[end - 1] == 0x0A { end -= 1 }
     var start = end
-    while start > data.startIndex, data[start - 1] != 0x0A { start -= 1 }
-    return Run(line: ArraySlice(data[start..<end]))
+    while start > bytes.startIndex, bytes[start - 1] != 0x0A { start -= 1 }
+    return (bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }, Run(line: bytes[start..<end]))
   }
 
-  /// How many runs a month lists, without reading them into values.
-  public func runCount(in month: String) -> Int {
-    guard let bytes = Self.readBytes(manifestPath(month)) else { return 0 }
-    return bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
-  }
+  /// How many runs a month lists.
+  public func runCount(in month: String) -> Int { tally(of: month).count }
 
   /// A small file's bytes, or nil when it cannot be read. `FileManager.contents` and a copy
   /// out of `Data` byte by byte were most of the time of reading a month of summaries.

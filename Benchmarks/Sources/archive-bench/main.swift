@@ -97,7 +97,7 @@ if let folder = generate {
 
 if let folder = historyFolder {
   let archive = Archive(folder: folder)
-  guard let newest = archive.months().last.flatMap({ archive.lastRun(in: $0) }) else {
+  guard let newest = archive.months().last.flatMap({ archive.tally(of: $0).latest }) else {
     FileHandle.standardError.write(Data("archive-bench: no runs in \(folder)\n".utf8))
     exit(1)
   }
