@@ -25,12 +25,23 @@ public struct Assessment: Sendable, Equatable {
   public var changes: [RelationshipChange] = []
   /// What the archive keeps of this run for the history of later runs.
   public var runSummary: RunSummary
+  /// A merged page's regions, in command-line order; empty for one run's page.
+  public var regions: [RegionAssessment] = []
 
-  /// The verdict in words: "All 9 relationships are healthy", "4 of 10 relationships critical".
+  /// The regions whose data is not current (stale or unusable).
+  public var regionsNotCurrent: [RegionAssessment] { regions.filter { $0.status != .fresh } }
+
+  /// The verdict in words: "All 9 relationships are healthy", "4 of 10 relationships critical",
+  /// and on a merged page "; 1 of 3 regions not current".
   public var headline: String {
-    severity == .ok
+    let worst = Severity.worst(relationships.map(\.severity))
+    var text =
+      worst == .ok
       ? "All \(relationships.count) relationships are healthy"
-      : "\(count(severity)) of \(relationships.count) relationships \(severity.rawValue)"
+      : "\(count(worst)) of \(relationships.count) relationships \(worst.rawValue)"
+    let late = regionsNotCurrent.count
+    if late > 0 { text += "; \(late) of \(regions.count) regions not current" }
+    return text
   }
 
   /// How many relationships have each severity.
@@ -51,6 +62,8 @@ public struct RelationshipAssessment: Sendable, Equatable, Identifiable {
   /// Kea: `dhcp4` or `dhcp6`.
   public var service: String?
   public var site: String?
+  /// On a merged page: the region whose run saw it.
+  public var region: String? = nil
   public var severity: Severity
   /// One sentence: what is going on.
   public var summary: String

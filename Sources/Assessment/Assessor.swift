@@ -5,9 +5,27 @@ import Snapshot
 public enum Assessor {
   public static func assess(_ snapshot: Snapshot, history: History = .empty) -> Assessment {
     let now = snapshot.collectedAt
-    let kea = KeaAssessor(now: now, history: history)
-    var relationships = KeaRelationshipBuilder.groups(from: snapshot.appliances).map(kea.assess)
-    relationships += FailoverAssessor(now: now).assess(snapshot.appliances)
+    var relationships: [RelationshipAssessment] = []
+    var regions: [RegionAssessment] = []
+    if let reports = snapshot.regions {
+      // Each region is judged on its own, at its own snapshot's time: two regions may use the
+      // same HA server names (server1, server2) for different pairs.
+      var byRegion: [String: [ApplianceObservation]] = [:]
+      for appliance in snapshot.appliances {
+        byRegion[appliance.region ?? "", default: []].append(appliance)
+      }
+      for report in reports {
+        let members = byRegion[report.name] ?? []
+        var found = relationshipsOf(members, now: report.collectedAt ?? now, history: history)
+        for index in found.indices { place(&found[index], in: report) }
+        regions.append(
+          RegionAssessment(
+            report, now: now, applianceCount: members.count, relationshipCount: found.count))
+        relationships += found
+      }
+    } else {
+      relationships = relationshipsOf(snapshot.appliances, now: now, history: history)
+    }
     relationships.sort { lhs, rhs in
       lhs.severity != rhs.severity ? lhs.severity > rhs.severity : lhs.name < rhs.name
     }
@@ -23,7 +41,8 @@ public enum Assessor {
     for index in relationships.indices where relationships[index].kind == .kea {
       for position in relationships[index].servers.indices {
         relationships[index].servers[position].lastFailoverAt =
-          lastFailovers[relationships[index].servers[position].name]
+          lastFailovers[
+            serverKey(relationships[index].servers[position].name, relationships[index].region)]
       }
     }
     let previousRunAt = history.runs.last { $0 < now }
@@ -51,12 +70,15 @@ public enum Assessor {
       }
     }
     let failed = snapshot.appliances.filter { $0.failure != nil }.count
+    let noRegionUsable = !regions.isEmpty && regions.allSatisfy { $0.status == .unusable }
     var assessment = Assessment(
       assessedAt: now, generator: snapshot.generator, inventoryDigest: snapshot.inventoryDigest,
       collectionMilliseconds: snapshot.durationMilliseconds,
-      severity: Severity.worst(relationships.map(\.severity)), relationships: relationships,
+      severity: Severity.worst(relationships.map(\.severity) + regions.map(\.severity)),
+      relationships: relationships,
       applianceCount: snapshot.appliances.count, failedApplianceCount: failed,
-      nothingReachable: !snapshot.appliances.isEmpty && failed == snapshot.appliances.count,
+      nothingReachable: noRegionUsable
+        || (!snapshot.appliances.isEmpty && failed == snapshot.appliances.count),
       runSummary: RunSummary(
         at: now,
         relationships: relationships.map { ($0.id, RelationshipRecord($0, at: now)) },
@@ -68,7 +90,41 @@ public enum Assessor {
     }
     assessment.previousRunAt = previousRunAt
     assessment.changes = changes
+    assessment.regions = regions
     return assessment
+  }
+
+  /// The relationships of one run's appliances, judged at that run's time.
+  static func relationshipsOf(
+    _ appliances: [ApplianceObservation], now: Date, history: History
+  ) -> [RelationshipAssessment] {
+    let kea = KeaAssessor(now: now, history: history)
+    return KeaRelationshipBuilder.groups(from: appliances).map(kea.assess)
+      + FailoverAssessor(now: now).assess(appliances)
+  }
+
+  /// Ties a relationship to its region on a merged page: its id is made unique across regions,
+  /// and a region whose data is not current makes it at least unknown, never healthy.
+  static func place(_ relationship: inout RelationshipAssessment, in region: RegionReport) {
+    relationship.region = region.name
+    relationship.id = Identifier.make(prefix: "in", region.name) + "-" + relationship.id
+    guard region.status != .fresh else { return }
+    let asOf = region.collectedAt.map { " as of \(Timestamp.iso($0))" } ?? ""
+    let why =
+      region.status == .stale
+      ? "region \(region.name) has sent no newer snapshot"
+      : "region \(region.name)'s snapshot cannot be used"
+    relationship.severity = max(relationship.severity, .unknown)
+    relationship.summary = "Not current (\(why)); last seen\(asOf): \(relationship.summary)"
+    relationship.findings.insert(
+      Finding(
+        .unknown, "region-\(region.status.rawValue)",
+        "Region \(region.name): \(region.problem ?? region.status.rawValue)."), at: 0)
+  }
+
+  /// Server names are unique within a region only.
+  static func serverKey(_ name: String, _ region: String?) -> String {
+    region.map { "\($0)/\(name)" } ?? name
   }
 
   /// Which active Kea servers report partner-down now, and each server's last failover: a
@@ -83,10 +139,11 @@ public enum Assessor {
     for relationship in relationships where relationship.kind == .kea {
       let actives = relationship.servers.filter { $0.role != "backup" }
       for server in actives where server.stateSource == "own" && server.state == "partner-down" {
-        down.insert(server.name)
-        guard !history.runs.isEmpty, !history.partnerDown.contains(server.name) else { continue }
+        let key = serverKey(server.name, relationship.region)
+        down.insert(key)
+        guard !history.runs.isEmpty, !history.partnerDown.contains(key) else { continue }
         for partner in actives where partner.name != server.name {
-          lastFailovers[partner.name] = now
+          lastFailovers[serverKey(partner.name, relationship.region)] = now
         }
       }
     }

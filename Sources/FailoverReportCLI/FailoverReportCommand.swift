@@ -14,7 +14,7 @@ public struct FailoverReportCommand: AsyncParsableCommand {
     version: version,
     subcommands: [
       RunCommand.self, DemoCommand.self, RenderCommand.self, ValidateCommand.self,
-      TemplateCommand.self, CheckCommand.self,
+      TemplateCommand.self, CheckCommand.self, MergeCommand.self,
     ]
   )
 

@@ -1,4 +1,5 @@
 import Assessment
+import Snapshot
 
 /// The process's exit code, by the Nagios plugin convention.
 public enum ExitStatus: Int32, Sendable {
@@ -55,18 +56,24 @@ public enum StatusLine {
   {
     let total = assessment.relationships.count
     var text = "FAILOVER \(status.label) - "
-    if assessment.nothingReachable {
+    let relationshipWorst = Severity.worst(assessment.relationships.map(\.severity))
+    if assessment.nothingReachable, !assessment.regions.isEmpty,
+      assessment.regions.allSatisfy({ $0.status == .unusable })
+    {
+      text += "no region's snapshot is usable (\(assessment.regions.count) given)"
+    } else if assessment.nothingReachable {
       text += "no appliance answered (\(assessment.applianceCount) asked)"
-    } else if assessment.severity == .ok {
+    } else if relationshipWorst == .ok {
       text += "all \(total) relationships healthy"
     } else {
-      let worst = assessment.relationships.filter { $0.severity == assessment.severity }
+      let worst = assessment.relationships.filter { $0.severity == relationshipWorst }
       let names = worst.prefix(3).map { "\(plain($0.name)) (\(plain(shortReason($0))))" }
         .joined(separator: ", ")
       let more = worst.count > 3 ? ", and \(worst.count - 3) more" : ""
       text +=
-        "\(worst.count) of \(total) relationships \(assessment.severity.rawValue): \(names)\(more)"
+        "\(worst.count) of \(total) relationships \(relationshipWorst.rawValue): \(names)\(more)"
     }
+    text += regionClause(assessment.regions)
     text += unansweredClause(assessment.unansweredQuestions)
     let perfdata = [
       "ok=\(assessment.count(.ok))", "warning=\(assessment.count(.warning))",
@@ -75,7 +82,32 @@ public enum StatusLine {
       "unanswered=\(assessment.unansweredQuestions.count)",
       "duration=\(String(format: "%.3f", durationSeconds))s",
     ]
-    return text.replacingOccurrences(of: "|", with: "/") + " | " + perfdata.joined(separator: " ")
+    let regionData =
+      assessment.regions.isEmpty
+      ? []
+      : [
+        "regions=\(assessment.regions.count)",
+        "regions_not_current=\(assessment.regionsNotCurrent.count)",
+      ]
+    return text.replacingOccurrences(of: "|", with: "/") + " | "
+      + (perfdata + regionData).joined(separator: " ")
+  }
+
+  /// "; 2 of 3 regions not current: eu (stale, 2 h old), asia (no usable snapshot)"; empty
+  /// when every region is current, or the page is not a merged one.
+  static func regionClause(_ regions: [RegionAssessment]) -> String {
+    let late = regions.filter { $0.status != .fresh }
+    guard !late.isEmpty else { return "" }
+    let named = late.prefix(3).map { region in
+      switch region.status {
+      case .stale:
+        "\(plain(region.name)) (stale, \(ElapsedText.of(region.ageSeconds ?? 0)) old)"
+      default: "\(plain(region.name)) (no usable snapshot)"
+      }
+    }
+    let more = late.count > 3 ? ", and \(late.count - 3) more" : ""
+    return "; \(late.count) of \(regions.count) regions not current: "
+      + named.joined(separator: ", ") + more
   }
 
   /// "; 2 follow-up questions unanswered: kea-a ha-heartbeat (timeout), …": which and why,

@@ -18,10 +18,15 @@ public struct Publisher: Sendable {
     }
   }
 
-  /// Writes `snapshot.json`, then `index.html` and `index.html.sha256`, each atomically.
-  /// The page goes last so that a reader never sees a page older than its snapshot.
+  /// Writes `snapshot.json` and `snapshot.json.sha256`, then `index.html` and
+  /// `index.html.sha256`, each atomically. The page goes last so that a reader never sees a
+  /// page older than its snapshot. The snapshot's digest is what `merge` checks a regional
+  /// snapshot against; a reader that comes between the two writes sees a mismatch and says so.
   public func publish(page: [UInt8], snapshot: [UInt8]) throws {
     try AtomicFile.write(snapshot, to: folder + "/snapshot.json")
+    try AtomicFile.write(
+      Array(Self.sha256Line(snapshot, name: "snapshot.json").utf8),
+      to: folder + "/snapshot.json.sha256")
     try AtomicFile.write(page, to: folder + "/index.html")
     try AtomicFile.write(
       Array(Self.sha256Line(page, name: "index.html").utf8), to: folder + "/index.html.sha256")

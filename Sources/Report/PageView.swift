@@ -24,8 +24,31 @@ struct PageView {
     root["applianceCount"] = .number(Double(assessment.applianceCount))
     root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
     root["fields"] = help.fields
-    root["fieldList"] = .list(help.fieldList)
-    root["sites"] = .list(sites())
+    let merged = !assessment.regions.isEmpty
+    root["fieldList"] = .list(
+      merged ? help.fieldList : help.fieldList.filter { !Self.isMergedOnly($0) })
+    if merged {
+      root["regionTable"] = regionTable()
+      root["merged"] = .object(
+        TemplateObject([
+          ("regions", .string(Self.counted(assessment.regions.count, "region"))),
+          (
+            "current",
+            .string(String(assessment.regions.count - assessment.regionsNotCurrent.count))
+          ),
+        ]))
+      root["regionSections"] = .list(regionSections())
+      root["sites"] = .null
+      root["siteHeading"] = .string("h3")
+      root["relationshipHeading"] = .string("h4")
+    } else {
+      root["regionTable"] = .null
+      root["merged"] = .null
+      root["regionSections"] = .null
+      root["sites"] = .list(sites(of: assessment.relationships, region: nil))
+      root["siteHeading"] = .string("h2")
+      root["relationshipHeading"] = .string("h3")
+    }
     root["detailLimit"] = .number(Double(detailLimit))
     root["changes"] = changes()
     root["keaStates"] = .list(help.keaStates.map(glossaryEntry))
@@ -49,7 +72,14 @@ struct PageView {
         let states = Self.states(of: relationship)
         return .object(
           TemplateObject([
-            ("name", .string(relationship.name)), ("site", optional(relationship.site)),
+            ("name", .string(relationship.name)),
+            (
+              "site",
+              optional(
+                relationship.region.map { region in
+                  relationship.site.map { "\(region) · \($0)" } ?? region
+                } ?? relationship.site)
+            ),
             ("severity", badge(relationship.severity)), ("summary", .string(relationship.summary)),
             ("states", .list(states.map(TemplateValue.string))),
             (
@@ -96,10 +126,97 @@ struct PageView {
       ]))
   }
 
-  private func sites() -> [TemplateValue] {
+  /// A field that only a merged page shows (`"merged": true` in help.json).
+  static func isMergedOnly(_ field: TemplateValue) -> Bool {
+    if case .object(let object) = field, object["merged"] == .bool(true) { return true }
+    return false
+  }
+
+  /// The regions of a merged page, in command-line order, each with its snapshot's time, age
+  /// and whether it is current.
+  private func regionTable() -> TemplateValue {
+    let rows: [TemplateValue] = assessment.regions.map { region in
+      var row = regionFacts(region)
+      row["contents"] = .string(
+        "\(Self.counted(region.applianceCount, "appliance")), \(Self.counted(region.relationshipCount, "relationship"))"
+      )
+      row["source"] = .string(region.source)
+      row["maximumAge"] = .string(Self.duration(region.maximumAgeSeconds))
+      return .object(row.object)
+    }
+    return .object(
+      TemplateObject([
+        ("rows", .list(rows)), ("count", .string(String(assessment.regions.count))),
+        (
+          "current",
+          .string(String(assessment.regions.count - assessment.regionsNotCurrent.count))
+        ),
+      ]))
+  }
+
+  /// A region's section: its facts, then its sites. Worst first, as sites are: the worst of
+  /// the region's own state and its relationships; ties keep command-line order.
+  private func regionSections() -> [TemplateValue] {
+    var byRegion: [String: [RelationshipAssessment]] = [:]
+    for relationship in assessment.relationships {
+      byRegion[relationship.region ?? "", default: []].append(relationship)
+    }
+    struct Ranked {
+      var position: Int
+      var region: RegionAssessment
+      var members: [RelationshipAssessment]
+      var severity: Severity
+    }
+    var ranked: [Ranked] = []
+    for (position, region) in assessment.regions.enumerated() {
+      let members = byRegion[region.name] ?? []
+      let severities = members.map(\.severity) + [region.severity]
+      ranked.append(
+        Ranked(
+          position: position, region: region, members: members,
+          severity: Severity.worst(severities)))
+    }
+    ranked.sort { lhs, rhs in
+      lhs.severity != rhs.severity ? lhs.severity > rhs.severity : lhs.position < rhs.position
+    }
+    return ranked.map { entry in
+      var section = regionFacts(entry.region)
+      section["severity"] = badge(entry.severity)
+      section["sites"] = .list(sites(of: entry.members, region: entry.region.name))
+      section["ageNote"] =
+        entry.region.ageSeconds.map { age in
+          .string(
+            age == 0 ? "the newest" : "\(Self.duration(age)) older than the newest region's")
+        } ?? .null
+      return .object(section.object)
+    }
+  }
+
+  private func regionFacts(_ region: RegionAssessment) -> ObjectBuilder {
+    var facts = ObjectBuilder()
+    facts["name"] = .string(region.name)
+    facts["id"] = .string(Self.id("region", region.name))
+    facts["severity"] = badge(region.severity)
+    let status: String =
+      switch region.status {
+      case .fresh: "current"
+      case .stale: "stale: shown as last seen"
+      case .unusable:
+        region.collectedAt == nil ? "no usable snapshot" : "no usable snapshot: last good shown"
+      }
+    facts["statusText"] = .string(status)
+    facts["problem"] = optional(region.problem)
+    facts["time"] = region.collectedAt.map(time) ?? .null
+    facts["age"] = region.ageSeconds.map { .string(Self.duration($0)) } ?? .null
+    return facts
+  }
+
+  private func sites(of relationships: [RelationshipAssessment], region: String?)
+    -> [TemplateValue]
+  {
     var order: [String] = []
     var groups: [String: [RelationshipAssessment]] = [:]
-    for relationship in assessment.relationships {
+    for relationship in relationships {
       let site = relationship.site ?? "Unassigned"
       if groups[site] == nil { order.append(site) }
       groups[site, default: []].append(relationship)
@@ -112,7 +229,12 @@ struct PageView {
       let detailed = compact ? members.filter { $0.severity != .ok } : members
       return .object(
         TemplateObject([
-          ("name", .string(site)), ("id", .string(Self.id("site", site))),
+          ("name", .string(site)),
+          (
+            "id",
+            .string(
+              region.map { Identifier.make(prefix: "site", $0, site) } ?? Self.id("site", site))
+          ),
           ("severity", badge(Severity.worst(members.map(\.severity)))),
           ("relationships", .list(detailed.map(relationship))),
           (
@@ -368,13 +490,11 @@ struct PageView {
     return .object(TemplateObject([("iso", .string(iso)), ("text", .string(text))]))
   }
 
-  static func duration(_ seconds: Int) -> String {
-    if seconds < 120 { return "\(seconds) s" }
-    if seconds % 3600 == 0 { return "\(seconds / 3600) h" }
-    if seconds % 60 == 0 { return "\(seconds / 60) min" }
-    if seconds < 7200 { return "\(seconds / 60) min \(seconds % 60) s" }
-    if seconds < 172_800 { return "\(seconds / 3600) h \(seconds % 3600 / 60) min" }
-    return "\(seconds / 86400) d \(seconds % 86400 / 3600) h"
+  static func duration(_ seconds: Int) -> String { ElapsedText.of(seconds) }
+
+  /// "1 appliance", "3 appliances".
+  static func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
   }
 
   static func kindLabel(_ kind: ApplianceKind) -> String {

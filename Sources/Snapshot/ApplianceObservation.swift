@@ -7,6 +7,8 @@ public struct ApplianceObservation: Codable, Sendable, Equatable {
   public var kind: ApplianceKind
   /// Free grouping label from the inventory.
   public var site: String?
+  /// In a merged snapshot: the region whose run asked it.
+  public var region: String? = nil
   /// Where it was asked, with any user information removed.
   public var endpoint: String
   /// For a Kea Control Agent: the service asked (`dhcp4`, `dhcp6`). For a daemon's own socket,
@@ -85,7 +87,9 @@ public struct CollectionFailure: Error, Codable, Sendable, Equatable {
     self.message = Self.oneLine(message, limit: 300)
   }
 
-  static func oneLine(_ text: String, limit: Int) -> String {
+  /// Text on one line (runs of white space and control characters made one space), cut at
+  /// `limit` characters with an ellipsis.
+  public static func oneLine(_ text: String, limit: Int) -> String {
     var line = ""
     var lastWasSpace = false
     for character in text {

@@ -19,10 +19,13 @@ public struct Snapshot: Codable, Sendable, Equatable {
   public var inventoryDigest: String
   /// One entry per inventory appliance, in inventory order.
   public var appliances: [ApplianceObservation]
+  /// Set only on a merged snapshot: the regions it joins, in command-line order. Each
+  /// appliance then names its region.
+  public var regions: [RegionReport]?
 
   public init(
     generator: String, collectedAt: Date, durationMilliseconds: Int, inventoryDigest: String,
-    appliances: [ApplianceObservation]
+    appliances: [ApplianceObservation], regions: [RegionReport]? = nil
   ) {
     self.format = Self.currentFormat
     self.generator = generator
@@ -30,6 +33,7 @@ public struct Snapshot: Codable, Sendable, Equatable {
     self.durationMilliseconds = durationMilliseconds
     self.inventoryDigest = inventoryDigest
     self.appliances = appliances
+    self.regions = regions
   }
 }
 

@@ -29,6 +29,30 @@ extension Snapshot {
       json.string(generator)
       json.key("inventoryDigest")
       json.string(inventoryDigest)
+      json.optional("regions", regions) { json, values in
+        json.array(values) { json, value in value.write(to: &json) }
+      }
+    }
+  }
+}
+
+extension RegionReport {
+  func write(to json: inout JSONBytes) {
+    json.object { json in
+      json.optional("collectedAt", collectedAt) { $0.date($1) }
+      json.optional("generator", generator) { $0.string($1) }
+      json.key("intervalsSeconds")
+      json.array(intervalsSeconds) { json, value in json.int(value) }
+      json.key("maximumAgeSeconds")
+      json.int(maximumAgeSeconds)
+      json.key("name")
+      json.string(name)
+      json.optional("problem", problem) { $0.string($1) }
+      json.optional("snapshotDigest", snapshotDigest) { $0.string($1) }
+      json.key("source")
+      json.string(source)
+      json.key("status")
+      json.string(status.rawValue)
     }
   }
 }
@@ -56,6 +80,7 @@ extension ApplianceObservation {
       json.string(kind.rawValue)
       json.key("name")
       json.string(name)
+      json.optional("region", region) { $0.string($1) }
       json.optional("service", service) { $0.string($1) }
       json.optional("site", site) { $0.string($1) }
       json.optional("unanswered", unanswered) { json, values in

@@ -92,6 +92,7 @@ struct SnapshotJSONTests {
         "Snapshot", "ApplianceObservation", "CollectionFailure", "RawExchange",
         "FailoverPeerStatus", "KeaStatus", "KeaRelationshipStatus", "KeaLocalServer",
         "KeaRemoteServer", "KeaHAConfiguration", "KeaPeer", "KeaHeartbeat", "UnansweredCommand",
+        "RegionReport",
       ]), "visited \(visited.sorted())")
   }
 
@@ -142,7 +143,8 @@ enum RandomSnapshot {
     let appliances = (0..<count).map { _ in maker.observation() }
     var snapshot = Snapshot(
       generator: maker.text(), collectedAt: maker.date(), durationMilliseconds: maker.number(),
-      inventoryDigest: maker.text(), appliances: appliances)
+      inventoryDigest: maker.text(), appliances: appliances,
+      regions: maker.maybe { $0.list { $0.region() } })
     snapshot.format = maker.number()
     random = maker.random
     return snapshot
@@ -202,7 +204,17 @@ enum RandomSnapshot {
           $0.list { UnansweredCommand(command: $0.text(), failure: $0.failure()) }
         })
       observation.durationMilliseconds = number()
+      observation.region = maybe { $0.text() }
       return observation
+    }
+
+    mutating func region() -> RegionReport {
+      RegionReport(
+        name: text(), source: text(),
+        status: RegionReport.Status.allCases.randomElement(using: &random) ?? .fresh,
+        problem: maybe { $0.text() }, collectedAt: maybe { $0.date() },
+        generator: maybe { $0.text() }, snapshotDigest: maybe { $0.text() },
+        maximumAgeSeconds: number(), intervalsSeconds: list { $0.number() })
     }
 
     mutating func failure() -> CollectionFailure {
