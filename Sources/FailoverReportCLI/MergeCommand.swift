@@ -2,6 +2,7 @@ import ArgumentParser
 import Collectors
 import Foundation
 import Logging
+import Publishing
 import Snapshot
 
 /// `failover-report merge`: one page for many regions, from the snapshots their own runs
@@ -55,7 +56,17 @@ struct MergeCommand: AsyncParsableCommand {
       print("FAILOVER UNKNOWN - \(error)")
       throw ExitCode(3)
     }
-    let started = Date()
+    throw ExitCode(
+      Self.merge(
+        sources, output: output, maximumAge: maxAge, options: options, logger: logger,
+        started: Date()))
+  }
+
+  /// Reads, merges and publishes; returns the exit code. `demo --regions` ends here too.
+  static func merge(
+    _ sources: [RegionSource], output: String, maximumAge: Int?, options: OutputOptions,
+    logger: Logger, started: Date
+  ) -> Int32 {
     let reads = Self.readAll(sources)
     for (source, read) in zip(sources, reads) {
       if case .unusable(let reason) = read {
@@ -68,23 +79,22 @@ struct MergeCommand: AsyncParsableCommand {
     let merged: Snapshot
     do {
       merged = try SnapshotMerger(
-        maximumAgeSeconds: maxAge, generator: FailoverReportCommand.generator
+        maximumAgeSeconds: maximumAge, generator: FailoverReportCommand.generator
       )
       .merge(
         Array(zip(sources, reads)), previous: previous, fallbackNow: Self.wholeSeconds(started))
     } catch {
       print("FAILOVER UNKNOWN - \(error)")
       logger.error("\(error)")
-      throw ExitCode(3)
+      return ExitStatus.unknown.rawValue
     }
     for report in merged.regions ?? [] where report.status == .stale {
       logger.warning(
         "a region is stale",
         metadata: ["region": "\(report.name)", "reason": "\(report.problem ?? "")"])
     }
-    let code = ReportJob(output: output, options: options, logger: logger)
+    return ReportJob(output: output, options: options, logger: logger)
       .publish(merged, durationSeconds: Date().timeIntervalSince(started))
-    throw ExitCode(code)
   }
 
   /// Every region's snapshot, read and decoded on all cores: at 20 regions of 2,500 servers
@@ -105,7 +115,7 @@ struct MergeCommand: AsyncParsableCommand {
 
   /// The merged snapshot published last time: each region's last good data and interval.
   /// A one-run snapshot there (the folder was a regional run's) holds neither and is ignored.
-  static func previousMerge(in output: String, logger: Logging.Logger) -> Snapshot? {
+  static func previousMerge(in output: String, logger: Logger) -> Snapshot? {
     let path = output + "/snapshot.json"
     guard let data = FileManager.default.contents(atPath: path) else { return nil }
     do {

@@ -15,6 +15,9 @@ struct ReportJob {
   let output: String
   let options: OutputOptions
   let logger: Logger
+  /// Whether the status line goes to stdout; off for `demo --regions`' regional jobs, so the
+  /// one line printed is the merged page's.
+  var printsStatusLine = true
 
   /// Collects from the inventory and publishes; returns the exit code.
   func run(inventoryPath: String, environment: [String: String]) async -> Int32 {
@@ -257,7 +260,9 @@ struct ReportJob {
     }
     stages.lap("written")
     let status = ExitStatus(assessment)
-    print(StatusLine.make(assessment, status: status, durationSeconds: durationSeconds))
+    if printsStatusLine {
+      print(StatusLine.make(assessment, status: status, durationSeconds: durationSeconds))
+    }
     if options.verbose {
       for line in TextSummary.lines(assessment) { print(line) }
     }

@@ -24,24 +24,31 @@ extension ExternalProcesses {
         ] + arguments + [page.absoluteString])
     }
 
-    private func demoPage() throws -> (URL, URL) {
+    private func demoPage(regions: Bool = false) throws -> (URL, URL) {
       let folder = try TestSupport.temporaryFolder()
-      _ = try TestSupport.run(["demo", "--output", folder.path])
+      _ = try TestSupport.run(["demo", "--output", folder.path] + (regions ? ["--regions"] : []))
       return (folder, folder.appendingPathComponent("index.html"))
     }
 
+    /// The demo's page, and the page `demo --regions` merges from two regional runs, which
+    /// also shows the fields only a merged page has.
     @Test(
-      "every field label and help text is in the DOM Chromium builds, and the page's script ran under its CSP"
-    )
-    func dumpDOM() throws {
-      let (folder, page) = try demoPage()
+      "every field label and help text is in the DOM Chromium builds, and the page's script ran under its CSP",
+      arguments: [false, true])
+    func dumpDOM(merged: Bool) throws {
+      let (folder, page) = try demoPage(regions: merged)
       defer { try? FileManager.default.removeItem(at: folder) }
       guard let result = try Self.chromium(["--dump-dom"], page: page) else { return }
       #expect(result.status == 0, "\(result.stderr.suffix(2000))")
       let dom = result.stdout
       let help = try HelpCatalog(json: try Assets.embedded.text(template: "help.json"))
       #expect(help.fieldList.count >= 19)
+      if merged {
+        #expect(dom.contains("Regions: 2 of 2 current"))
+        #expect(dom.contains("Region north</h2>") && dom.contains("Region south</h2>"))
+      }
       for case .object(let field) in help.fieldList {
+        if case .bool(true)? = field["merged"], !merged { continue }
         guard case .string(let key)? = field["key"], case .string(let label)? = field["label"],
           case .string(let text)? = field["help"]
         else {

@@ -27,7 +27,7 @@ extension ExternalProcesses {
     }
 
     @Test(
-      "0 errors and 0 warnings on the demo page (full, and one line per healthy relationship) and on the email's HTML"
+      "0 errors and 0 warnings on the demo page (full, one line per healthy relationship, and merged from two regions) and on the email's HTML"
     )
     func demoPageAndEmail() throws {
       guard let jar = Self.jar(), let java = TestSupport.program("java") else {
@@ -51,11 +51,15 @@ extension ExternalProcesses {
         "demo", "--output", folder.appendingPathComponent("compact").path, "--detail-limit", "0",
       ])
       let compactPage = folder.appendingPathComponent("compact/index.html")
+      _ = try TestSupport.run([
+        "demo", "--regions", "--output", folder.appendingPathComponent("merged").path,
+      ])
+      let mergedPage = folder.appendingPathComponent("merged/index.html")
       let result = try TestSupport.execute(
         java,
         [
           "-jar", jar, "--format", "json", "--also-check-css", page.path, compactPage.path,
-          emailHTML.path,
+          mergedPage.path, emailHTML.path,
         ])
       let report = try JSONSerialization.jsonObject(with: Data(result.stderr.utf8))
       let messages = (report as? [String: Any])?["messages"] as? [[String: Any]]

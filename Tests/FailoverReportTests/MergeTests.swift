@@ -1,0 +1,249 @@
+import Assessment
+import Collectors
+import Foundation
+import Publishing
+import Snapshot
+import Testing
+
+/// `merge`: regional snapshots into one page, each region's state shown, nothing silently
+/// dropped, the same inputs giving the same bytes.
+@Suite("Merging regional snapshots")
+struct MergeTests {
+  static let newest = Date(timeIntervalSince1970: 1_795_300_000)
+
+  /// The pinned fixture's appliances whose site is in `sites`, as one region's run saw them.
+  static func regional(sites: Set<String>, at time: Date) throws -> Snapshot {
+    let fixture = TestSupport.fixtures.appendingPathComponent("pinned-page/snapshot.json")
+    var snapshot = try Snapshot.makeDecoder().decode(
+      Snapshot.self, from: Data(contentsOf: fixture))
+    let shift = time.timeIntervalSince(snapshot.collectedAt)
+    snapshot.collectedAt = time
+    snapshot.appliances = snapshot.appliances.filter { sites.contains($0.site ?? "") }.map {
+      var appliance = $0
+      appliance.askedAt = appliance.askedAt.addingTimeInterval(shift)
+      return appliance
+    }
+    return snapshot
+  }
+
+  /// Publishes a regional snapshot as `run` does: snapshot.json and its digest in a folder.
+  static func publish(_ snapshot: Snapshot, in folder: URL) throws {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let bytes = snapshot.encodedJSON()
+    try Data(bytes).write(to: folder.appendingPathComponent("snapshot.json"))
+    try Data(Publisher.sha256Line(bytes, name: "snapshot.json").utf8).write(
+      to: folder.appendingPathComponent("snapshot.json.sha256"))
+  }
+
+  /// emea (DC1, DC2: healthy) is current; amer (DC7: healthy) is an hour behind; apac (DC6,
+  /// DC7) was changed after it was published, so its digest no longer matches.
+  static func threeRegions(in folder: URL) throws -> [String] {
+    try publish(
+      regional(sites: ["DC1", "DC2"], at: newest), in: folder.appendingPathComponent("emea"))
+    try publish(
+      regional(sites: ["DC7"], at: newest.addingTimeInterval(-3600)),
+      in: folder.appendingPathComponent("amer"))
+    let apac = folder.appendingPathComponent("apac")
+    try publish(regional(sites: ["DC6", "DC7"], at: newest), in: apac)
+    let damaged = apac.appendingPathComponent("snapshot.json")
+    var bytes = try TestSupport.read(damaged)
+    bytes.append(UInt8(ascii: "\n"))
+    try Data(bytes).write(to: damaged)
+    return ["emea", "amer", "apac"].map { "--region=\($0)=\(folder.path)/\($0)" }
+  }
+
+  @Test(
+    "a fresh, a stale and a damaged region: one valid page that shows each, and a re-merge gives the same bytes"
+  )
+  func threeStates() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let regions = try Self.threeRegions(in: folder)
+    let output = folder.appendingPathComponent("www")
+    let first = try TestSupport.run(["merge"] + regions + ["--output", output.path])
+    // Everything current is healthy: what is left is not knowing the other two regions, and
+    // the stale region's pair is unknown, not healthy.
+    #expect(first.status == 1, "\(first.stdout)\(first.stderr)")
+    #expect(
+      first.stdout.hasPrefix(
+        "FAILOVER WARNING - 1 of 3 relationships unknown: dc7-kea-active (region-stale); 2 of 3 regions not current: amer (stale, 1 h old), apac (no usable snapshot)"
+      ), "\(first.stdout)")
+    #expect(first.stdout.contains("regions=3 regions_not_current=2"))
+    let page = String(
+      decoding: try TestSupport.read(output.appendingPathComponent("index.html")), as: UTF8.self)
+    #expect(
+      try TestSupport.run(["validate", output.appendingPathComponent("index.html").path]).status
+        == 0)
+    #expect(page.contains("Regions: 1 of 3 current"))
+    #expect(
+      page.contains(
+        "its snapshot is 1 h older than the newest region&#39;s, more than its maximum age of 15 min"
+      )
+        || page.contains(
+          "its snapshot is 1 h older than the newest region's, more than its maximum age of 15 min")
+    )
+    #expect(page.contains("does not match its digest in \(folder.path)/apac/snapshot.json.sha256"))
+    #expect(page.contains("stale: shown as last seen"))
+    #expect(page.contains("no usable snapshot"))
+
+    let merged = try Snapshot.makeDecoder().decode(
+      Snapshot.self, from: Data(contentsOf: output.appendingPathComponent("snapshot.json")))
+    #expect(merged.regions?.map(\.status) == [.fresh, .stale, .unusable])
+    #expect(merged.collectedAt == Self.newest)
+    let assessment = Assessor.assess(merged)
+    let amer = assessment.relationships.filter { $0.region == "amer" }
+    // The stale region's pair was healthy when last seen; it is not shown as healthy now.
+    #expect(!amer.isEmpty && amer.allSatisfy { $0.severity == .unknown })
+    #expect(
+      amer.allSatisfy {
+        $0.summary.hasPrefix(
+          "Not current (region amer has sent no newer snapshot); last seen as of 2026-11-21T")
+      })
+    #expect(
+      assessment.relationships.filter { $0.region == "emea" }.allSatisfy { $0.severity == .ok })
+    #expect(!assessment.relationships.contains { $0.region == "apac" })
+
+    // The same snapshots, merged again into a new folder and into the same one.
+    let again = folder.appendingPathComponent("again")
+    _ = try TestSupport.run(["merge"] + regions + ["--output", again.path])
+    _ = try TestSupport.run(["merge"] + regions + ["--output", output.path])
+    let firstBytes = try TestSupport.read(again.appendingPathComponent("index.html"))
+    #expect(firstBytes == Array(page.utf8))
+    #expect(try TestSupport.read(output.appendingPathComponent("index.html")) == firstBytes)
+  }
+
+  @Test(
+    "a region that breaks after a good merge keeps its last good relationships, shown as not current"
+  )
+  func lastGood() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let emea = folder.appendingPathComponent("emea")
+    let apac = folder.appendingPathComponent("apac")
+    try Self.publish(Self.regional(sites: ["DC1"], at: Self.newest), in: emea)
+    try Self.publish(Self.regional(sites: ["DC6"], at: Self.newest), in: apac)
+    let output = folder.appendingPathComponent("www")
+    let arguments = [
+      "merge", "--region", "emea=\(emea.path)", "--region", "apac=\(apac.path)", "--output",
+      output.path,
+    ]
+    let good = try TestSupport.run(arguments)
+    #expect(good.stdout.contains("regions_not_current=0"), "\(good.stdout)")
+    try FileManager.default.removeItem(at: apac.appendingPathComponent("snapshot.json"))
+    try Self.publish(
+      Self.regional(sites: ["DC1"], at: Self.newest.addingTimeInterval(300)), in: emea)
+    let broken = try TestSupport.run(arguments)
+    #expect(broken.stdout.contains("apac (no usable snapshot)"), "\(broken.stdout)")
+    let merged = try Snapshot.makeDecoder().decode(
+      Snapshot.self, from: Data(contentsOf: output.appendingPathComponent("snapshot.json")))
+    let report = try #require(merged.regions?.last)
+    #expect(report.status == .unusable)
+    #expect(report.collectedAt == Self.newest)
+    #expect(report.problem?.hasPrefix("no snapshot at \(apac.path)/snapshot.json") == true)
+    #expect(
+      report.problem?.hasSuffix("shown instead: its last good snapshot, of 2026-11-21T22:26:40Z")
+        == true)
+    // The last good DC6 pair is shown, judged at least unknown; emea learned its interval.
+    let dc6 = Assessor.assess(merged).relationships.filter { $0.region == "apac" }
+    #expect(dc6.count == 1 && dc6.allSatisfy { $0.severity >= .unknown })
+    #expect(merged.regions?.first?.intervalsSeconds == [300])
+    #expect(merged.regions?.first?.maximumAgeSeconds == 900)
+  }
+
+  @Test("an appliance in two regions: exit 3, naming both files, and nothing published")
+  func duplicateAppliance() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Self.publish(
+      Self.regional(sites: ["DC1", "DC2"], at: Self.newest), in: folder.appendingPathComponent("a"))
+    try Self.publish(
+      Self.regional(sites: ["DC2"], at: Self.newest), in: folder.appendingPathComponent("b"))
+    let output = folder.appendingPathComponent("www")
+    let result = try TestSupport.run([
+      "merge", "--region", "a=\(folder.path)/a", "--region", "b=\(folder.path)/b/snapshot.json",
+      "--output", output.path,
+    ])
+    #expect(result.status == 3)
+    #expect(
+      result.stdout.hasPrefix(
+        "FAILOVER UNKNOWN - the appliance dc2-kea-primary is in region a (\(folder.path)/a/snapshot.json) and in region b (\(folder.path)/b/snapshot.json)"
+      ), "\(result.stdout)")
+    #expect(
+      !FileManager.default.fileExists(atPath: output.appendingPathComponent("index.html").path))
+  }
+
+  @Test("no usable region: exit 3 and a page that says so")
+  func nothingUsable() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let future = folder.appendingPathComponent("future.json")
+    try Data(#"{"format": 99, "generator": "failover-report 9.0.0"}"#.utf8).write(to: future)
+    let output = folder.appendingPathComponent("www")
+    let result = try TestSupport.run([
+      "merge", "--region", "x=\(folder.path)/missing", "--region", "y=\(future.path)",
+      "--output", output.path,
+    ])
+    #expect(result.status == 3, "\(result.stdout)")
+    #expect(result.stdout.hasPrefix("FAILOVER UNKNOWN - no region's snapshot is usable (2 given)"))
+    let page = String(
+      decoding: try TestSupport.read(output.appendingPathComponent("index.html")), as: UTF8.self)
+    #expect(
+      page.contains(
+        "was made by an incompatible version (failover-report 9.0.0, snapshot format 99; this one reads format 1)"
+      ))
+  }
+
+  /// Two regions whose operators both named their HA servers server1 and server2: two pairs,
+  /// never one relationship of four.
+  @Test("the same HA server names in two regions stay two relationships, with their own ids")
+  func sameServerNames() throws {
+    let one = try Self.regional(sites: ["DC1"], at: Self.newest)
+    var other = one
+    other.appliances = other.appliances.map {
+      var appliance = $0
+      appliance.name = "copy-" + appliance.name
+      return appliance
+    }
+    let merged = try SnapshotMerger(generator: "test").merge(
+      [
+        (RegionSource(name: "eu", path: "eu"), .snapshot(one, digest: "a")),
+        (RegionSource(name: "us", path: "us"), .snapshot(other, digest: "b")),
+      ], previous: nil, fallbackNow: Self.newest)
+    let assessment = Assessor.assess(merged)
+    #expect(assessment.relationships.count == 2)
+    #expect(assessment.relationships.allSatisfy { $0.servers.count == 2 && $0.severity == .ok })
+    #expect(Set(assessment.relationships.map(\.id)).count == 2)
+    #expect(
+      assessment.relationships.map(\.id).allSatisfy {
+        $0.hasPrefix("in-eu-") || $0.hasPrefix("in-us-")
+      })
+  }
+
+  @Test("the maximum age follows a region's usual interval, and an outage does not count as one")
+  func usualInterval() throws {
+    let merger = SnapshotMerger(generator: "test")
+    func merge(_ times: [TimeInterval], previous: Snapshot?) throws -> Snapshot {
+      try merger.merge(
+        times.enumerated().map { index, offset in
+          var snapshot = try Self.regional(
+            sites: index == 0 ? ["DC1"] : ["DC5"], at: Self.newest.addingTimeInterval(offset))
+          snapshot.generator = "r\(index)"
+          return (
+            RegionSource(name: "r\(index)", path: "r\(index)"), .snapshot(snapshot, digest: "d")
+          )
+        }, previous: previous, fallbackNow: Self.newest)
+    }
+    var merged = try merge([0, 0], previous: nil)
+    for step in 1...3 {
+      merged = try merge([Double(step * 60), Double(step * 60)], previous: merged)
+    }
+    #expect(merged.regions?.map(\.intervalsSeconds) == [[60, 60, 60], [60, 60, 60]])
+    #expect(merged.regions?.map(\.maximumAgeSeconds) == [180, 180])
+    // r1 stops for 10 minutes: stale at once (3 × 60 s), and its comeback is not an interval.
+    merged = try merge([780, 180], previous: merged)
+    #expect(merged.regions?.map(\.status) == [.fresh, .stale])
+    merged = try merge([840, 840], previous: merged)
+    #expect(merged.regions?.last?.intervalsSeconds == [60, 60, 60])
+    #expect(merged.regions?.map(\.status) == [.fresh, .fresh])
+  }
+}
