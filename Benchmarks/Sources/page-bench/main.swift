@@ -6,7 +6,7 @@ import Snapshot
 import Validation
 
 // page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N] [--foundation-json]
-//            [--silent-percent P] [--sequential]
+//            [--silent-percent P] [--sequential] [--write-regions DIR --regions R]
 // Builds a snapshot of N Kea servers (N/2 load-balancing pairs, one in ten in partner-down),
 // then measures each stage from snapshot to a page that may be published, in CPU seconds (what
 // it costs) and wall seconds: assessment, rendering (the snapshot's JSON and the page),
@@ -27,6 +27,11 @@ var foundationJSON = false
 var silentPercent = 0
 /// Assess and encode one after the other in the published path, as `run` did before session 7.
 var sequential = false
+/// `--write-regions DIR --regions R`: write the snapshot split into R regional runs' published
+/// folders (DIR/region-1 …, each a snapshot.json and its .sha256), for timing
+/// `failover-report merge` on them, then stop.
+var regionsFolder: String?
+var regionCount = 20
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
   switch argument {
@@ -37,6 +42,8 @@ while let argument = arguments.next() {
   case "--foundation-json": foundationJSON = true
   case "--sequential": sequential = true
   case "--silent-percent": silentPercent = Int(arguments.next() ?? "") ?? silentPercent
+  case "--write-regions": regionsFolder = arguments.next()
+  case "--regions": regionCount = max(1, Int(arguments.next() ?? "") ?? regionCount)
   default:
     FileHandle.standardError.write(Data("page-bench: unknown argument \(argument)\n".utf8))
     exit(2)
@@ -130,6 +137,28 @@ func encoded(_ snapshot: Snapshot, foundation: Bool) throws -> [UInt8] {
 }
 
 let snapshot = makeSnapshot(servers: servers, silentPercent: silentPercent)
+if let regionsFolder {
+  // Whole pairs per region, so no relationship spans two regions; each region an hour's
+  // worth of seconds apart at most, all within the default maximum age.
+  let pairsPerRegion = (snapshot.appliances.count / 2 + regionCount - 1) / regionCount
+  var arguments: [String] = []
+  for region in 0..<regionCount {
+    let part = snapshot.appliances.dropFirst(region * pairsPerRegion * 2).prefix(pairsPerRegion * 2)
+    var regional = snapshot
+    regional.appliances = Array(part)
+    regional.collectedAt = snapshot.collectedAt.addingTimeInterval(Double(-region * 10))
+    let folder = "\(regionsFolder)/region-\(region + 1)"
+    try Publisher(folder: folder).prepare()
+    let bytes = regional.encodedJSON()
+    try AtomicFile.write(bytes, to: folder + "/snapshot.json")
+    try AtomicFile.write(
+      Array(Publisher.sha256Line(bytes, name: "snapshot.json").utf8),
+      to: folder + "/snapshot.json.sha256")
+    arguments.append("--region region-\(region + 1)=\(folder)")
+  }
+  print(arguments.joined(separator: " "))
+  exit(0)
+}
 let renderer = try PageRenderer(assets: .embedded, detailLimit: detailLimit)
 let validator = PageValidator(schema: Assets.embedded.templates["schema.rng"])
 let publishFolder = FileManager.default.temporaryDirectory.appendingPathComponent(
