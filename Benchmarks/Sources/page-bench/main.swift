@@ -198,7 +198,8 @@ for _ in 0..<iterations {
       sequential
       ? (Assessor.assess(snapshot), try encoded(snapshot, foundation: foundationJSON))
       : concurrently(
-        { Assessor.assess(snapshot) }, { (try? encoded(snapshot, foundation: foundationJSON)) ?? [] })
+        { Assessor.assess(snapshot) },
+        { (try? encoded(snapshot, foundation: foundationJSON)) ?? [] })
     let published = try renderer.render(assessed, snapshotJSON: bytes)
     guard validator.validate(published).isEmpty else { return }
     try Publisher(folder: publishFolder.path).publish(page: published, snapshot: bytes)
