@@ -77,7 +77,7 @@ public enum RegionRead: Sendable {
     } catch {
       return .unusable("cannot read \(path): \(error.localizedDescription)")
     }
-    let digest = hex(SHA256.hash(data: bytes))
+    let digest = Hexadecimal.of(SHA256.hash(data: bytes))
     if let problem = checkSidecar(of: path, digest: digest) { return .unusable(problem) }
     struct Header: Decodable {
       var format: Int
@@ -124,24 +124,9 @@ public enum RegionRead: Sendable {
     return nil
   }
 
-  static func hex<Digest: Sequence>(_ digest: Digest) -> String where Digest.Element == UInt8 {
-    digest.map { byte in
-      let text = String(byte, radix: 16)
-      return byte < 16 ? "0" + text : text
-    }.joined()
-  }
-
+  /// One line, at most 160 characters: it goes into a table cell and a status line.
   static func describe(_ error: any Error) -> String {
-    switch error {
-    case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
-      DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-      let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
-        .joined()
-      let reason = CollectionFailure.oneLine(context.debugDescription, limit: 160)
-      return (path.isEmpty ? "" : path + ": ") + reason
-    default:
-      return CollectionFailure.oneLine(error.localizedDescription, limit: 160)
-    }
+    CollectionFailure.oneLine(DecodingErrorText.describe(error), limit: 160)
   }
 }
 

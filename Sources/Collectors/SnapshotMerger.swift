@@ -112,7 +112,7 @@ public struct SnapshotMerger: Sendable {
     let inputs = reports.map { "\($0.name) \($0.snapshotDigest ?? "-")\n" }.joined()
     return Snapshot(
       generator: generator, collectedAt: now, durationMilliseconds: duration,
-      inventoryDigest: RegionRead.hex(SHA256.hash(data: Array(inputs.utf8))),
+      inventoryDigest: Hexadecimal.of(SHA256.hash(data: Array(inputs.utf8))),
       appliances: appliances, regions: reports)
   }
 

@@ -124,7 +124,7 @@ struct MergeCommand: AsyncParsableCommand {
     } catch {
       logger.warning(
         "the previous merged snapshot cannot be read; regions without a usable snapshot show nothing",
-        metadata: ["file": "\(path)", "reason": "\(SnapshotErrors.describe(error))"])
+        metadata: ["file": "\(path)", "reason": "\(DecodingErrorText.describe(error))"])
       return nil
     }
   }

@@ -25,26 +25,12 @@ struct RenderCommand: AsyncParsableCommand {
         Snapshot.self, from: Data(contentsOf: URL(fileURLWithPath: snapshot)))
     } catch {
       print(
-        "FAILOVER UNKNOWN - cannot read the snapshot \(snapshot): \(SnapshotErrors.describe(error))"
+        "FAILOVER UNKNOWN - cannot read the snapshot \(snapshot): \(DecodingErrorText.describe(error))"
       )
       throw ExitCode(3)
     }
     let code = ReportJob(output: output, options: options, logger: logger)
       .publish(decoded, durationSeconds: Double(decoded.durationMilliseconds) / 1000)
     throw ExitCode(code)
-  }
-}
-
-enum SnapshotErrors {
-  static func describe(_ error: any Error) -> String {
-    switch error {
-    case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
-      DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-      let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
-        .joined()
-      return "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)"
-    default:
-      return error.localizedDescription
-    }
   }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Snapshot
 
 /// Publishes a validated page and its snapshot into an output folder.
 public struct Publisher: Sendable {
@@ -52,10 +53,8 @@ public struct Publisher: Sendable {
     hex(bytes) + "  " + name + "\n"
   }
 
+  /// The SHA-256 of `bytes`, in hexadecimal.
   public static func hex(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { byte in
-      let text = String(byte, radix: 16)
-      return byte < 16 ? "0" + text : text
-    }.joined()
+    Hexadecimal.of(SHA256.hash(data: bytes))
   }
 }

@@ -1,0 +1,15 @@
+/// A decoding error as one sentence a person can act on: where in the JSON (`.appliances[3].kind`)
+/// and what was wrong there, instead of Foundation's nested description.
+public enum DecodingErrorText {
+  public static func describe(_ error: any Error) -> String {
+    switch error {
+    case DecodingError.dataCorrupted(let context), DecodingError.keyNotFound(_, let context),
+      DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+      let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
+        .joined()
+      return "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)"
+    default:
+      return error.localizedDescription
+    }
+  }
+}
