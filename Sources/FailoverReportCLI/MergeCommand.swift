@@ -82,7 +82,8 @@ struct MergeCommand: AsyncParsableCommand {
         maximumAgeSeconds: maximumAge, generator: FailoverReportCommand.generator
       )
       .merge(
-        Array(zip(sources, reads)), previous: previous, fallbackNow: Self.wholeSeconds(started))
+        Array(zip(sources, reads)), previous: previous, fallbackNow: Timestamp.wholeSeconds(started)
+      )
     } catch {
       print("FAILOVER UNKNOWN - \(error)")
       logger.error("\(error)")
@@ -127,9 +128,5 @@ struct MergeCommand: AsyncParsableCommand {
         metadata: ["file": "\(path)", "reason": "\(DecodingErrorText.describe(error))"])
       return nil
     }
-  }
-
-  static func wholeSeconds(_ date: Date) -> Date {
-    Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
   }
 }

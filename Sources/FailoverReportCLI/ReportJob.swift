@@ -56,8 +56,7 @@ struct ReportJob {
     let observations =
       collected.map { observation in
         var observation = observation
-        observation.askedAt = Date(
-          timeIntervalSince1970: observation.askedAt.timeIntervalSince1970.rounded(.down))
+        observation.askedAt = Timestamp.wholeSeconds(observation.askedAt)
         return observation
       }
     let duration = Date().timeIntervalSince(started)
@@ -73,7 +72,7 @@ struct ReportJob {
     }
     let snapshot = Snapshot(
       generator: FailoverReportCommand.generator,
-      collectedAt: Date(timeIntervalSince1970: started.timeIntervalSince1970.rounded(.down)),
+      collectedAt: Timestamp.wholeSeconds(started),
       durationMilliseconds: Int((duration * 1000).rounded()),
       inventoryDigest: Publisher.hex(Array(inventoryBytes)), appliances: observations)
     return publish(snapshot, durationSeconds: duration)

@@ -7,6 +7,12 @@ import Foundation
 /// cost a fifth of the time to render a 10,000-server page, and the output never depends on
 /// a locale or a time zone.
 public enum Timestamp {
+  /// The date cut to the whole second before it: a snapshot keeps times to the second (its
+  /// JSON does), so a page made again from snapshot.json shows the same ages.
+  public static func wholeSeconds(_ date: Date) -> Date {
+    Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+  }
+
   public static func iso(_ date: Date) -> String {
     let total = Int(date.timeIntervalSince1970.rounded(.down))
     let (days, secondOfDay) = floorDivision(total, 86_400)
