@@ -137,6 +137,9 @@ public struct ServerAssessment: Sendable, Equatable {
   public var connectingClients: Int?
   public var analyzedPackets: Int?
   public var failoverProgress: FailoverProgress?
+  /// How long it and its partner have been out of touch, in seconds, from whichever of them
+  /// counts communication as interrupted; nil when they are in touch or it is not known.
+  public var interruptedSeconds: Int? = nil
   /// What its partner last saw of it: state and seconds ago.
   public var partnerViewState: String?
   public var partnerViewAgeSeconds: Int?
@@ -162,6 +165,11 @@ public struct FailoverRow: Sendable, Equatable {
   public var mcltSeconds: Int?
   /// In recover-wait: when the wait (state time + MCLT) ends.
   public var recoverWaitEndsAt: Date?
+  /// Set when that end is past by more than the grace: the server is stuck, not waiting.
+  public var recoverWaitOverdue: Bool = false
+  /// How long each state had lasted at the snapshot's time, in seconds; nil when unknown.
+  public var myStateAgeSeconds: Int? = nil
+  public var partnerStateAgeSeconds: Int? = nil
   public var severity: Severity
   public var summary: String
   public var reason: String?

@@ -16,7 +16,9 @@ public enum Assessor {
       }
       for report in reports {
         let members = byRegion[report.name] ?? []
-        var found = relationshipsOf(members, now: report.collectedAt ?? now, history: history)
+        var found = relationshipsOf(
+          members, now: report.collectedAt ?? now, history: history,
+          thresholds: report.judging ?? JudgingThresholds())
         for index in found.indices { place(&found[index], in: report) }
         regions.append(
           RegionAssessment(
@@ -24,7 +26,9 @@ public enum Assessor {
         relationships += found
       }
     } else {
-      relationships = relationshipsOf(snapshot.appliances, now: now, history: history)
+      relationships = relationshipsOf(
+        snapshot.appliances, now: now, history: history,
+        thresholds: snapshot.judging ?? JudgingThresholds())
     }
     relationships.sort { lhs, rhs in
       lhs.severity != rhs.severity ? lhs.severity > rhs.severity : lhs.name < rhs.name
@@ -94,13 +98,15 @@ public enum Assessor {
     return assessment
   }
 
-  /// The relationships of one run's appliances, judged at that run's time.
+  /// The relationships of one run's appliances, judged at that run's time with its
+  /// thresholds.
   static func relationshipsOf(
-    _ appliances: [ApplianceObservation], now: Date, history: History
+    _ appliances: [ApplianceObservation], now: Date, history: History,
+    thresholds: JudgingThresholds
   ) -> [RelationshipAssessment] {
-    let kea = KeaAssessor(now: now, history: history)
+    let kea = KeaAssessor(now: now, history: history, thresholds: thresholds)
     return KeaRelationshipBuilder.groups(from: appliances).map(kea.assess)
-      + FailoverAssessor(now: now).assess(appliances)
+      + FailoverAssessor(now: now, thresholds: thresholds).assess(appliances)
   }
 
   /// Ties a relationship to its region on a merged page: its id is made unique across regions,

@@ -2,9 +2,12 @@ import Foundation
 import Snapshot
 
 /// Judges failover-protocol peers (ISC dhcpd, EdgeConnect): one relationship per peer name,
-/// with one row per appliance that reports it.
+/// with one row per appliance that reports it, by the rules of `FailoverRules`.
 struct FailoverAssessor {
   let now: Date
+  var thresholds = JudgingThresholds()
+
+  private var rules: FailoverRules { FailoverRules(now: now, thresholds: thresholds) }
 
   func assess(_ observations: [ApplianceObservation]) -> [RelationshipAssessment] {
     var order: [String] = []
@@ -32,14 +35,21 @@ struct FailoverAssessor {
       for peer in peers {
         let key = "\(observation.kind.rawValue):\(peer.name)"
         if rows[key] == nil { order.append(key) }
-        rows[key, default: []].append(row(observation, peer))
+        // One appliance's row once, even if two inventory entries read the same export.
+        let appliance = peer.appliance ?? observation.name
+        guard rows[key]?.contains(where: { $0.appliance == appliance }) != true else { continue }
+        rows[key, default: []].append(row(peer, appliance: appliance))
         kinds[key] = observation.kind
         if let site = observation.site { sites[key] = site }
       }
     }
     return order.map { key in
-      let groupRows = rows[key] ?? []
-      let findings = checks(groupRows)
+      var groupRows = rows[key] ?? []
+      let mclt = groupRows.compactMap(\.mcltSeconds).first { $0 > 0 }
+      for index in groupRows.indices where groupRows[index].reason == nil {
+        judge(&groupRows[index], partnerRow: pairedRow(index, in: groupRows), mclt: mclt)
+      }
+      let findings = pairFindings(groupRows, mclt: mclt)
       let severity = Severity.worst(groupRows.map(\.severity) + findings.map(\.severity))
       let name =
         groupRows.first?.groupName == "(unknown)"
@@ -47,7 +57,7 @@ struct FailoverAssessor {
       let kind = kinds[key] ?? .dhcpd
       let worstRow = groupRows.max { $0.severity < $1.severity }
       let summary =
-        findings.max(by: { $0.severity < $1.severity }).map(\.message)
+        findings.first.map(\.message)
         ?? (severity == .ok
           ? "Healthy: both peers in normal."
           : "\(worstRow?.appliance ?? ""): \(worstRow?.summary ?? "")")
@@ -60,73 +70,70 @@ struct FailoverAssessor {
     }
   }
 
-  private func row(_ observation: ApplianceObservation, _ peer: FailoverPeerStatus) -> FailoverRow {
-    let mine = FailoverProtocolState.named(peer.myState)
-    let partner = FailoverProtocolState.named(peer.partnerState)
-    var severity = mine?.severity ?? .unknown
-    if let partner, partner.severity == .critical { severity = max(severity, .warning) }
-    var waitEnds: Date?
-    if mine?.name == "recover-wait", let time = peer.myStateTime, let mclt = peer.mclt {
-      waitEnds = time.addingTimeInterval(Double(mclt))
-    }
-    return FailoverRow(
-      appliance: observation.name, groupName: peer.name, role: peer.role, myState: peer.myState,
+  /// The row as reported, before it is judged.
+  private func row(_ peer: FailoverPeerStatus, appliance: String) -> FailoverRow {
+    FailoverRow(
+      appliance: appliance, groupName: peer.name, role: peer.role, myState: peer.myState,
       myStateTime: peer.myStateTime, partnerState: peer.partnerState,
-      partnerStateTime: peer.partnerStateTime, mcltSeconds: peer.mclt, recoverWaitEndsAt: waitEnds,
-      severity: severity,
-      summary: summary(mine?.name ?? peer.myState, partner: partner?.name, waitEnds: waitEnds),
-      reason: nil)
+      partnerStateTime: peer.partnerStateTime, mcltSeconds: peer.mclt, recoverWaitEndsAt: nil,
+      severity: .unknown, summary: "", reason: nil)
   }
 
-  private func summary(_ state: String?, partner: String?, waitEnds: Date?) -> String {
-    switch state {
-    case "normal": return "Normal: keepalives and lease updates flow between the peers."
-    case "communications-interrupted":
-      return "Cannot talk to its peer: it serves clients on its own, assuming the peer is alive."
-    case "partner-down":
-      return "Serves all clients: it was told, or decided, that its peer is down."
-    case "potential-conflict":
-      return
-        "Potential conflict: the peers may have given out the same addresses; they must reconcile."
-    case "recover":
-      return "Recovering: it relearns the bindings from its peer and serves no clients meanwhile."
-    case "recover-wait":
-      let end = waitEnds.map { " until \(Timestamp.iso($0))" } ?? ""
-      return "Waiting one MCLT\(end) before recover-done, so no lease it promised can clash."
-    case "recover-done": return "Recovery finished; it moves to normal once the peer agrees."
-    case "startup": return "Starting up: it has not yet decided its state."
-    case "paused": return "Paused: the daemon was stopped for a short while."
-    case "shutdown": return "Shut down on purpose."
-    case "conflict-done", "resolution-interrupted": return "Reconciling after a conflict."
-    default: return "State \(state ?? "unknown") is not one dhcpd knows."
-    }
+  /// The other appliance's row in a pair; nil when only one side is in the inventory.
+  private func pairedRow(_ index: Int, in rows: [FailoverRow]) -> FailoverRow? {
+    let readable = rows.indices.filter { rows[$0].reason == nil }
+    guard readable.count >= 2, let position = readable.firstIndex(of: index), position < 2
+    else { return nil }
+    return rows[readable[1 - position]]
   }
 
-  private func checks(_ rows: [FailoverRow]) -> [Finding] {
-    var findings: [Finding] = []
-    if rows.filter({ $0.myState == "partner-down" }).count >= 2 {
-      findings.append(
-        Finding(
-          .critical, "split-brain",
-          "Both peers are in partner-down: each serves every client alone."))
+  /// The row's own state, judged at the snapshot's time: its severity, its sentence, its ages.
+  private func judge(_ row: inout FailoverRow, partnerRow: FailoverRow?, mclt: Int?) {
+    let own = FailoverSide(name: row.appliance, state: row.myState, since: row.myStateTime)
+    let partner =
+      partnerRow.map { FailoverSide(name: $0.appliance, state: $0.myState) }
+      ?? viewOfPartner(row)
+    let findings = rules.findings(own, partner: partner, mclt: mclt)
+    row.severity = Severity.worst(findings.map(\.severity))
+    row.summary = findings.first?.message ?? Self.normal
+    row.myStateAgeSeconds = rules.age(own)
+    row.partnerStateAgeSeconds = rules.age(viewOfPartner(row))
+    row.recoverWaitEndsAt = rules.waitEnd(own, mclt: mclt)
+    row.recoverWaitOverdue = row.recoverWaitEndsAt.map(rules.isStuck) ?? false
+  }
+
+  static let normal = "Normal: keepalives and lease updates flow between the peers."
+
+  /// What a row says of the partner it sees.
+  private func viewOfPartner(_ row: FailoverRow) -> FailoverSide {
+    FailoverSide(
+      name: "\(row.appliance)'s partner", state: row.partnerState,
+      since: row.partnerStateTime, reportedBy: row.appliance)
+  }
+
+  /// The pair's findings: both sides' own rows when both are in the inventory; otherwise the
+  /// one row and what it says of its partner, which counts the same.
+  private func pairFindings(_ rows: [FailoverRow], mclt: Int?) -> [Finding] {
+    let readable = rows.filter { $0.reason == nil }
+    guard let first = readable.first else { return [] }
+    let own = FailoverSide(name: first.appliance, state: first.myState, since: first.myStateTime)
+    guard readable.count >= 2 else {
+      return rules.findings(own, viewOfPartner(first), mclt: mclt)
     }
-    if rows.contains(where: { $0.myState == "potential-conflict" }) {
-      findings.append(
-        Finding(
-          .critical, "potential-conflict",
-          "A peer is in potential-conflict: addresses may have been given out twice."))
-    }
-    if rows.count == 2 {
-      for (row, other) in [(rows[0], rows[1]), (rows[1], rows[0])] {
-        if let seen = row.partnerState, let actual = other.myState, seen != actual,
-          FailoverProtocolState.named(seen) != nil
-        {
-          findings.append(
-            Finding(
-              .unknown, "view-mismatch",
-              "\(row.appliance) sees its peer in \(seen), but \(other.appliance) reports \(actual)."
-            ))
-        }
+    let second = readable[1]
+    var findings = rules.findings(
+      own,
+      FailoverSide(name: second.appliance, state: second.myState, since: second.myStateTime),
+      mclt: mclt)
+    for (row, other) in [(first, second), (second, first)] {
+      if let seen = row.partnerState, let actual = other.myState, seen != actual,
+        FailoverProtocolState.named(seen) != nil
+      {
+        findings.append(
+          Finding(
+            .unknown, "view-mismatch",
+            "\(row.appliance) sees its peer in \(seen), but \(other.appliance) reports \(actual)."
+          ))
       }
     }
     return findings

@@ -6,6 +6,7 @@ import Snapshot
 struct KeaAssessor {
   let now: Date
   let history: History
+  var thresholds = JudgingThresholds()
 
   typealias Member = KeaRelationshipBuilder.Member
 
@@ -107,13 +108,51 @@ struct KeaAssessor {
         result.scopesNote = "it answers no DHCP clients in state \(own?.state ?? "unknown")"
       }
     }
+    result.interruptedSeconds = interruption(
+      own: own?.state, ownView: member?.answered == true ? member?.status?.remote : nil,
+      partnerView: view)
     result.severity = severity(of: result, answered: member?.answered == true, isBackup: isBackup)
     result.summary = summary(
       result, partnerState: partner?.answered == true ? partner?.status?.local?.state : nil,
       partnerScopes: partner?.answered == true ? partner?.status?.local?.scopes : nil,
       partnerName: partnerName,
       monitored: member != nil, isBackup: isBackup)
+    escalate(&result, partnerName: partnerName ?? "its partner")
     return result
+  }
+
+  /// How long this server and its partner have been out of touch, in seconds: Kea reports no
+  /// state times, but `age` in a `remote` block that counts communication as interrupted is
+  /// the time since the last successful exchange. Its own view counts while it is in a state
+  /// caused by the loss; its partner's view counts when the partner cannot reach it.
+  private func interruption(
+    own: String?, ownView: KeaRemoteServer?, partnerView: KeaRemoteServer?
+  ) -> Int? {
+    func silence(_ remote: KeaRemoteServer?) -> Int? {
+      guard let remote, remote.communicationInterrupted == true, remote.inTouch == true,
+        let age = remote.age, age >= 0
+      else { return nil }
+      return age
+    }
+    let ownLoss =
+      ["communication-recovery", "partner-down"].contains(own ?? "") ? silence(ownView) : nil
+    let seen = [ownLoss, silence(partnerView)].compactMap { $0 }
+    return seen.max()
+  }
+
+  /// A lost connection that has lasted past the threshold is critical: the lease databases
+  /// have drifted apart for that long, whatever state each server is in.
+  private func escalate(_ server: inout ServerAssessment, partnerName: String) {
+    guard let lost = server.interruptedSeconds else { return }
+    let limit = thresholds.interruptionLimit(mclt: nil)
+    if server.state == "partner-down" {
+      server.summary += " It has heard nothing from \(partnerName) for \(ElapsedText.of(lost))."
+      return
+    }
+    guard lost >= limit, server.severity < .critical else { return }
+    server.severity = .critical
+    server.summary =
+      "Interrupted too long: it and \(partnerName) have not exchanged a message for \(ElapsedText.of(lost)), more than \(ElapsedText.of(limit)). Lease updates are not reaching the other side, so the two lease databases drift apart; restore the link between them, or put the survivor in partner-down if \(partnerName) is really gone."
   }
 
   /// What a server that answered `status-get` left unanswered, and what that leaves unknown.

@@ -108,13 +108,15 @@ struct EdgeConnectCollector {
     }
     let mine = rows.filter { $0["appliance"]?.string == appliance }
     return (mine.isEmpty ? rows : mine).map { row in
-      FailoverPeerStatus(
+      var peer = FailoverPeerStatus(
         name: row["failovergroupname"]?.string ?? "(unnamed)",
         myState: row["mystate"]?.string.map(FailoverTableCollector.normalizedState),
         myStateTime: row["mystatetime"].flatMap(time),
         partnerState: row["partnerstate"]?.string.map(FailoverTableCollector.normalizedState),
         partnerStateTime: row["partnerstatetime"].flatMap(time),
         mclt: row["mclt"].flatMap(seconds))
+      peer.appliance = row["appliance"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+      return peer
     }
   }
 

@@ -63,13 +63,15 @@ struct FailoverTableCollector {
     let body = rows.dropFirst().filter { $0.contains { !$0.isEmpty } }
     let mine = body.filter { field($0, "Appliance") == appliance }
     return (mine.isEmpty ? Array(body) : mine).map { row in
-      FailoverPeerStatus(
+      var peer = FailoverPeerStatus(
         name: field(row, "Failover Group Name") ?? "(unnamed)",
         myState: field(row, "My State").map(normalizedState),
         myStateTime: field(row, "My State Time").flatMap(parseTime),
         partnerState: field(row, "Partner State").map(normalizedState),
         partnerStateTime: field(row, "Partner State Time").flatMap(parseTime),
         mclt: field(row, "MCLT").flatMap { Int($0.prefix { $0.isNumber }) })
+      peer.appliance = field(row, "Appliance")
+      return peer
     }
   }
 

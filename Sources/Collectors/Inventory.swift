@@ -9,6 +9,8 @@ public struct Inventory: Sendable, Equatable {
   /// In the order the file lists them; names are unique.
   public var appliances: [ApplianceEntry]
   public var defaults: Defaults
+  /// How long states may last before the page escalates them.
+  public var judging: JudgingThresholds
 
   /// Settings that apply to every appliance unless it says otherwise.
   public struct Defaults: Sendable, Equatable {
@@ -22,10 +24,14 @@ public struct Inventory: Sendable, Equatable {
     public init() {}
   }
 
-  public init(file: String, appliances: [ApplianceEntry], defaults: Defaults = Defaults()) {
+  public init(
+    file: String, appliances: [ApplianceEntry], defaults: Defaults = Defaults(),
+    judging: JudgingThresholds = JudgingThresholds()
+  ) {
     self.file = file
     self.appliances = appliances
     self.defaults = defaults
+    self.judging = judging
   }
 }
 

@@ -50,7 +50,10 @@ extension Inventory {
 struct InventoryParser {
   let file: String
 
-  static let topKeys = ["defaults", "appliances"]
+  static let topKeys = ["defaults", "judging", "appliances"]
+  static let judgingKeys = [
+    "interrupted-critical-after", "transition-critical-after", "recover-wait-grace",
+  ]
   static let defaultKeys = ["timeout", "concurrency", "max-response-bytes"]
   static let applianceKeys = [
     "name", "kind", "site", "url", "service", "username", "password-env", "password-file",
@@ -76,6 +79,23 @@ struct InventoryParser {
           value, path: "defaults.max-response-bytes", range: 1024...(1 << 30))
       }
     }
+    var judging = JudgingThresholds()
+    if let node = top["judging"] {
+      let map = try mapping(node, path: "judging", expected: "a mapping")
+      try rejectUnknownKeys(map, allowed: Self.judgingKeys, path: "judging")
+      judging.interruptedCriticalAfter = try map["interrupted-critical-after"].map {
+        node throws(InventoryError) in
+        try duration(node, path: "judging.interrupted-critical-after")
+      }
+      judging.transitionCriticalAfter = try map["transition-critical-after"].map {
+        node throws(InventoryError) in
+        try duration(node, path: "judging.transition-critical-after")
+      }
+      judging.recoverWaitGrace = try map["recover-wait-grace"].map {
+        node throws(InventoryError) in
+        try duration(node, path: "judging.recover-wait-grace")
+      }
+    }
     guard let appliancesNode = top["appliances"] else {
       throw error(at: root, path: "", "expected a key 'appliances' listing the appliances")
     }
@@ -96,7 +116,7 @@ struct InventoryParser {
       seen[entry.name] = index
       entries.append(entry)
     }
-    return Inventory(file: file, appliances: entries, defaults: defaults)
+    return Inventory(file: file, appliances: entries, defaults: defaults, judging: judging)
   }
 
   private func appliance(_ node: Node, path: String) throws(InventoryError) -> ApplianceEntry {
@@ -264,6 +284,25 @@ struct InventoryParser {
         at: node, path: path, "expected a number of seconds between 0 and 3600, found \"\(text)\"")
     }
     return value
+  }
+
+  /// A length of time: whole seconds, or a number with `s`, `min` (or `m`), `h` or `d`
+  /// (`90`, `30 min`, `4h`, `2d`), from a second to a year.
+  private func duration(_ node: Node, path: String) throws(InventoryError) -> Int {
+    let text = try string(node, path: path)
+    let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+    let digits = trimmed.prefix { $0.isNumber }
+    let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+    let units: [String: Int] = ["": 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86_400]
+    guard let count = Int(digits), let size = units[unit], count > 0,
+      count <= 31_536_000 / size
+    else {
+      throw error(
+        at: node, path: path,
+        "expected a length of time such as 90, 30 min, 4h or 2d (at most a year), found \"\(text)\""
+      )
+    }
+    return count * size
   }
 
   private func integer(_ node: Node, path: String, range: ClosedRange<Int>) throws(InventoryError)

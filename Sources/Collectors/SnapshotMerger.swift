@@ -82,6 +82,7 @@ public struct SnapshotMerger: Sendable {
               : nil,
             collectedAt: snapshot.collectedAt, generator: snapshot.generator,
             snapshotDigest: digest, maximumAgeSeconds: limit, intervalsSeconds: intervals))
+        reports[reports.count - 1].judging = snapshot.judging
         duration = max(duration, snapshot.durationMilliseconds)
         appliances += snapshot.appliances.map { appliance in
           var appliance = appliance
@@ -106,7 +107,10 @@ public struct SnapshotMerger: Sendable {
             collectedAt: shown, generator: shown == nil ? nil : before?.generator,
             snapshotDigest: shown == nil ? nil : before?.snapshotDigest, maximumAgeSeconds: limit,
             intervalsSeconds: intervals))
-        if shown != nil { appliances += lastGood }
+        if shown != nil {
+          appliances += lastGood
+          reports[reports.count - 1].judging = before?.judging
+        }
       }
     }
     let inputs = reports.map { "\($0.name) \($0.snapshotDigest ?? "-")\n" }.joined()

@@ -23,6 +23,8 @@ struct CheckCommand: ParsableCommand {
     print(
       "\(inventory): \(parsed.appliances.count) appliances; timeout \(parsed.defaults.timeout) s, concurrency \(parsed.defaults.concurrency)"
     )
+    print("judging thresholds\(parsed.judging.isDefault ? " (all defaults)" : ""):")
+    for line in parsed.judging.lines { print("  \(line)") }
     var problems = 0
     for entry in parsed.appliances {
       var line =

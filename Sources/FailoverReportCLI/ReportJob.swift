@@ -74,7 +74,8 @@ struct ReportJob {
       generator: FailoverReportCommand.generator,
       collectedAt: Timestamp.wholeSeconds(started),
       durationMilliseconds: Int((duration * 1000).rounded()),
-      inventoryDigest: Publisher.hex(Array(inventoryBytes)), appliances: observations)
+      inventoryDigest: Publisher.hex(Array(inventoryBytes)), appliances: observations,
+      judging: inventory.judging.isDefault ? nil : inventory.judging)
     return publish(snapshot, durationSeconds: duration)
   }
 

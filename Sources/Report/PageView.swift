@@ -399,6 +399,7 @@ struct PageView {
       server.controlStatus == .online
         ? .ok : server.controlStatus == .offline ? .critical : .unknown)
     object["heartbeatStatus"] = .string(server.heartbeatStatus.rawValue)
+    object["outOfTouchFor"] = server.interruptedSeconds.map { .string(Self.duration($0)) } ?? .null
     object["heartbeatSeverity"] = badge(
       server.heartbeatStatus == .ok ? .ok : server.heartbeatStatus == .failed ? .critical : .unknown
     )
@@ -452,6 +453,10 @@ struct PageView {
     object["partnerStateTime"] = row.partnerStateTime.map(time) ?? .null
     object["mclt"] = row.mcltSeconds.map { .string(Self.duration($0)) } ?? .null
     object["recoverWaitEnds"] = row.recoverWaitEndsAt.map(time) ?? .null
+    object["recoverWaitOverdue"] = .bool(row.recoverWaitOverdue)
+    object["myStateFor"] = row.myStateAgeSeconds.map { .string(Self.duration($0)) } ?? .null
+    object["partnerStateFor"] =
+      row.partnerStateAgeSeconds.map { .string(Self.duration($0)) } ?? .null
     object["severity"] = badge(row.severity)
     object["summary"] = .string(row.summary)
     object["reason"] = optional(row.reason)

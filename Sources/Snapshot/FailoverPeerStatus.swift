@@ -5,6 +5,9 @@ import Foundation
 public struct FailoverPeerStatus: Codable, Sendable, Equatable {
   /// The failover peer or group name.
   public var name: String
+  /// EdgeConnect: the appliance the row is about (the table's Appliance column), when the
+  /// export names one; it may differ from the inventory entry that read the export.
+  public var appliance: String? = nil
   /// `primary` or `secondary`, when known.
   public var role: String?
   /// The state name as the source wrote it (`normal`, `communications-interrupted`, ...).

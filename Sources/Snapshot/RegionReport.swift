@@ -34,6 +34,8 @@ public struct RegionReport: Codable, Sendable, Equatable {
   /// The last few intervals between its successive snapshots, oldest first, as successive
   /// merges saw them; they set the default maximum age.
   public var intervalsSeconds: [Int]
+  /// The judging thresholds of the region's run; nil for the defaults.
+  public var judging: JudgingThresholds? = nil
 
   public init(
     name: String, source: String, status: Status, problem: String? = nil,

@@ -22,10 +22,13 @@ public struct Snapshot: Codable, Sendable, Equatable {
   /// Set only on a merged snapshot: the regions it joins, in command-line order. Each
   /// appliance then names its region.
   public var regions: [RegionReport]?
+  /// The inventory's judging thresholds; nil when it set none (the defaults apply).
+  public var judging: JudgingThresholds? = nil
 
   public init(
     generator: String, collectedAt: Date, durationMilliseconds: Int, inventoryDigest: String,
-    appliances: [ApplianceObservation], regions: [RegionReport]? = nil
+    appliances: [ApplianceObservation], regions: [RegionReport]? = nil,
+    judging: JudgingThresholds? = nil
   ) {
     self.format = Self.currentFormat
     self.generator = generator
@@ -34,6 +37,7 @@ public struct Snapshot: Codable, Sendable, Equatable {
     self.inventoryDigest = inventoryDigest
     self.appliances = appliances
     self.regions = regions
+    self.judging = judging
   }
 }
 

@@ -29,9 +29,20 @@ extension Snapshot {
       json.string(generator)
       json.key("inventoryDigest")
       json.string(inventoryDigest)
+      json.optional("judging", judging) { json, value in value.write(to: &json) }
       json.optional("regions", regions) { json, values in
         json.array(values) { json, value in value.write(to: &json) }
       }
+    }
+  }
+}
+
+extension JudgingThresholds {
+  func write(to json: inout JSONBytes) {
+    json.object { json in
+      json.optional("interruptedCriticalAfter", interruptedCriticalAfter) { $0.int($1) }
+      json.optional("recoverWaitGrace", recoverWaitGrace) { $0.int($1) }
+      json.optional("transitionCriticalAfter", transitionCriticalAfter) { $0.int($1) }
     }
   }
 }
@@ -43,6 +54,7 @@ extension RegionReport {
       json.optional("generator", generator) { $0.string($1) }
       json.key("intervalsSeconds")
       json.array(intervalsSeconds) { json, value in json.int(value) }
+      json.optional("judging", judging) { json, value in value.write(to: &json) }
       json.key("maximumAgeSeconds")
       json.int(maximumAgeSeconds)
       json.key("name")
@@ -129,6 +141,7 @@ extension RawExchange {
 extension FailoverPeerStatus {
   func write(to json: inout JSONBytes) {
     json.object { json in
+      json.optional("appliance", appliance) { $0.string($1) }
       json.optional("maxResponseDelay", maxResponseDelay) { $0.int($1) }
       json.optional("mclt", mclt) { $0.int($1) }
       json.optional("myState", myState) { $0.string($1) }

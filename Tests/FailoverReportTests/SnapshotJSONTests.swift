@@ -92,7 +92,7 @@ struct SnapshotJSONTests {
         "Snapshot", "ApplianceObservation", "CollectionFailure", "RawExchange",
         "FailoverPeerStatus", "KeaStatus", "KeaRelationshipStatus", "KeaLocalServer",
         "KeaRemoteServer", "KeaHAConfiguration", "KeaPeer", "KeaHeartbeat", "UnansweredCommand",
-        "RegionReport",
+        "RegionReport", "JudgingThresholds",
       ]), "visited \(visited.sorted())")
   }
 
@@ -146,6 +146,7 @@ enum RandomSnapshot {
       inventoryDigest: maker.text(), appliances: appliances,
       regions: maker.maybe { $0.list { $0.region() } })
     snapshot.format = maker.number()
+    snapshot.judging = maker.maybe { $0.judging() }
     random = maker.random
     return snapshot
   }
@@ -209,12 +210,20 @@ enum RandomSnapshot {
     }
 
     mutating func region() -> RegionReport {
-      RegionReport(
+      var region = RegionReport(
         name: text(), source: text(),
         status: RegionReport.Status.allCases.randomElement(using: &random) ?? .fresh,
         problem: maybe { $0.text() }, collectedAt: maybe { $0.date() },
         generator: maybe { $0.text() }, snapshotDigest: maybe { $0.text() },
         maximumAgeSeconds: number(), intervalsSeconds: list { $0.number() })
+      region.judging = maybe { $0.judging() }
+      return region
+    }
+
+    mutating func judging() -> JudgingThresholds {
+      JudgingThresholds(
+        interruptedCriticalAfter: maybe { $0.number() },
+        transitionCriticalAfter: maybe { $0.number() }, recoverWaitGrace: maybe { $0.number() })
     }
 
     mutating func failure() -> CollectionFailure {
@@ -229,6 +238,7 @@ enum RandomSnapshot {
         partnerStateTime: maybe { $0.date() }, mclt: maybe { $0.number() })
       peer.maxResponseDelay = maybe { $0.number() }
       peer.unackedUpdates = maybe { $0.number() }
+      peer.appliance = maybe { $0.text() }
       return peer
     }
 
