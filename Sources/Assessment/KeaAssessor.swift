@@ -122,21 +122,24 @@ struct KeaAssessor {
   }
 
   /// How long this server and its partner have been out of touch, in seconds: Kea reports no
-  /// state times, but `age` in a `remote` block that counts communication as interrupted is
-  /// the time since the last successful exchange. Its own view counts while it is in a state
-  /// caused by the loss; its partner's view counts when the partner cannot reach it.
+  /// state times, but a `remote` block's `age` is the time since the last successful
+  /// exchange. Its own view counts while it is in a state caused by the loss; its partner's
+  /// view counts when the partner counts communication with it as interrupted.
   private func interruption(
     own: String?, ownView: KeaRemoteServer?, partnerView: KeaRemoteServer?
   ) -> Int? {
-    func silence(_ remote: KeaRemoteServer?) -> Int? {
-      guard let remote, remote.communicationInterrupted == true, remote.inTouch == true,
+    func silence(_ remote: KeaRemoteServer?, flagged: Bool) -> Int? {
+      guard let remote, remote.inTouch == true, !flagged || remote.communicationInterrupted == true,
         let age = remote.age, age >= 0
       else { return nil }
       return age
     }
+    // A server enters communication-recovery at the first failed exchange, before its view
+    // counts communication as interrupted (max-response-delay later): its state says enough.
     let ownLoss =
-      ["communication-recovery", "partner-down"].contains(own ?? "") ? silence(ownView) : nil
-    let seen = [ownLoss, silence(partnerView)].compactMap { $0 }
+      ["communication-recovery", "partner-down"].contains(own ?? "")
+      ? silence(ownView, flagged: false) : nil
+    let seen = [ownLoss, silence(partnerView, flagged: true)].compactMap { $0 }
     return seen.max()
   }
 

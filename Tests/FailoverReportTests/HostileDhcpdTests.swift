@@ -93,7 +93,7 @@ extension ExternalProcesses {
         #expect(hostile.failure == nil)
         #expect(hostile.failoverPeers?.first?.myState == "frobnicated")
         // The state is shown as text and judged: dhcpd has no such state.
-        #expect(page.contains("State frobnicated is not one dhcpd knows."))
+        #expect(page.contains("reports frobnicated, which is not a failover-protocol state."))
         #expect(page.contains("&lt;b&gt;evil&lt;/b&gt;"))
       }
       #expect(!page.contains("<script>alert") && !page.contains("<b>evil"))

@@ -1,5 +1,6 @@
 import Collectors
 import Foundation
+import Snapshot
 import Testing
 
 /// Inventory mistakes point at their line, column and key path, and say what was expected.
@@ -37,6 +38,7 @@ struct InventoryTests {
           export: /srv/edge.csv
       """, file: "inventory.yaml")
     #expect(inventory.defaults.timeout == 2.5)
+    #expect(inventory.judging == JudgingThresholds(), "no judging block: the defaults")
     #expect(inventory.defaults.concurrency == 8)
     #expect(inventory.appliances.map(\.name) == ["kea-a", "dhcpd-b", "edge"])
     let kea = inventory.appliances[0]
@@ -64,6 +66,21 @@ struct InventoryTests {
     #expect(inventory.appliances[1].leases == "/etc/failover-report/leases/dhcpd.leases")
     #expect(inventory.appliances[2].export == "/etc/failover-report/e.csv")
     #expect(inventory.appliances[2].apiKey == .file("/etc/failover-report/e.key"))
+  }
+
+  @Test("the judging block reads seconds and units")
+  func judgingThresholds() throws {
+    let inventory = try Inventory.parse(
+      "judging:\n  interrupted-critical-after: 4h\n  transition-critical-after: 90 min\n  recover-wait-grace: 45\nappliances: []\n",
+      file: "inventory.yaml")
+    #expect(
+      inventory.judging
+        == JudgingThresholds(
+          interruptedCriticalAfter: 14_400, transitionCriticalAfter: 5400, recoverWaitGrace: 45))
+    #expect(inventory.judging.interruptionLimit(mclt: 3600) == 14_400)
+    #expect(JudgingThresholds().interruptionLimit(mclt: 7200) == 7200, "the MCLT when longer")
+    #expect(JudgingThresholds().interruptionLimit(mclt: 60) == 3600, "at least an hour")
+    #expect(JudgingThresholds().interruptionLimit(mclt: nil) == 3600)
   }
 
   @Test(
@@ -100,6 +117,18 @@ struct InventoryTests {
       (
         "appliances:\n  - name: a\n    kind: kea\n     url: x\n",
         "inventory.yaml:4:9: not valid YAML"
+      ),
+      (
+        "judging:\n  interrupted-critical-after: soon\nappliances: []\n",
+        "inventory.yaml:2:31: judging.interrupted-critical-after: expected a length of time such as 90, 30 min, 4h or 2d (at most a year), found \"soon\""
+      ),
+      (
+        "judging:\n  recover-wait-grace: 2y\nappliances: []\n",
+        "inventory.yaml:2:23: judging.recover-wait-grace: expected a length of time"
+      ),
+      (
+        "judging:\n  interupted-critical-after: 4h\nappliances: []\n",
+        "inventory.yaml:2:3: judging.interupted-critical-after: unknown key \"interupted-critical-after\" (did you mean 'interrupted-critical-after'?)"
       ),
       (
         "appliance: []\n",
