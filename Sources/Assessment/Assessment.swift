@@ -137,6 +137,12 @@ public struct ServerAssessment: Sendable, Equatable {
   public var connectingClients: Int?
   public var analyzedPackets: Int?
   public var failoverProgress: FailoverProgress?
+  /// Kea reports no state times: the first of the unbroken streak of earlier runs that saw it
+  /// in this state, so it has been in it at least since then; nil without one, and for
+  /// healthy states.
+  public var stateSeenSince: Date? = nil
+  /// The seconds from `stateSeenSince` to the snapshot: how long it has at least been in it.
+  public var stateAtLeastSeconds: Int? = nil
   /// How long it and its partner have been out of touch, in seconds, from whichever of them
   /// counts communication as interrupted; nil when they are in touch or it is not known.
   public var interruptedSeconds: Int? = nil

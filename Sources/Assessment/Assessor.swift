@@ -41,6 +41,27 @@ public enum Assessor {
       seen[id] = count + 1
       if count > 0 { relationships[index].id = "\(id)-\(count + 1)" }
     }
+    // Kea states are aged from the runs before this one, by the final ids those runs used.
+    let thresholdsByRegion = Dictionary(
+      (snapshot.regions ?? []).map { ($0.name, $0.judging ?? JudgingThresholds()) },
+      uniquingKeysWith: { first, _ in first })
+    var aged = false
+    for index in relationships.indices where relationships[index].kind == .kea {
+      let before = relationships[index].severity
+      let region = relationships[index].region
+      let regionNow =
+        region.flatMap { name in snapshot.regions?.first { $0.name == name }?.collectedAt } ?? now
+      KeaStateAges.apply(
+        to: &relationships[index], history: history, now: regionNow,
+        thresholds: region.flatMap { thresholdsByRegion[$0] } ?? snapshot.judging
+          ?? JudgingThresholds())
+      aged = aged || relationships[index].severity != before
+    }
+    if aged {
+      relationships.sort { lhs, rhs in
+        lhs.severity != rhs.severity ? lhs.severity > rhs.severity : lhs.name < rhs.name
+      }
+    }
     let (partnerDown, lastFailovers) = failovers(in: relationships, now: now, history: history)
     for index in relationships.indices where relationships[index].kind == .kea {
       for position in relationships[index].servers.indices {

@@ -34,8 +34,7 @@ struct KeaAssessor {
     }
     let findings = KeaPeerChecks(now: now).findings(
       servers: servers, members: group.members, mode: mode)
-    let monitored = servers.filter { $0.appliance != nil || $0.role != "backup" }
-    let severity = Severity.worst(monitored.map(\.severity) + findings.map(\.severity))
+    let severity = Self.severity(servers: servers, findings: findings)
     let names = actives.isEmpty ? peers.map(\.name) : actives.map(\.name)
     let name = names.joined(separator: " & ")
     return RelationshipAssessment(
@@ -44,7 +43,7 @@ struct KeaAssessor {
       service: group.service,
       site: group.site ?? group.members.compactMap(\.observation.site).first,
       severity: severity,
-      summary: relationshipSummary(servers: servers, findings: findings, mode: mode),
+      summary: Self.relationshipSummary(servers: servers, findings: findings, mode: mode),
       findings: findings, servers: servers, failoverRows: [])
   }
 
@@ -284,7 +283,14 @@ struct KeaAssessor {
       : "Answers its share of DHCP traffic."
   }
 
-  private func relationshipSummary(servers: [ServerAssessment], findings: [Finding], mode: String?)
+  /// The worst of its findings and of the servers it monitors: a backup outside the inventory
+  /// is not watched by anything, so it does not count.
+  static func severity(servers: [ServerAssessment], findings: [Finding]) -> Severity {
+    let monitored = servers.filter { $0.appliance != nil || $0.role != "backup" }
+    return Severity.worst(monitored.map(\.severity) + findings.map(\.severity))
+  }
+
+  static func relationshipSummary(servers: [ServerAssessment], findings: [Finding], mode: String?)
     -> String
   {
     if let worst = findings.max(by: { $0.severity < $1.severity }), worst.severity >= .warning {

@@ -392,6 +392,8 @@ struct PageView {
     object["stateSeverity"] = badge(KeaHAState.severity(of: server.state))
     object["stateAnchor"] = anchor(server.state, in: help.keaStates, prefix: "")
     object["stateFromPartner"] = .bool(server.stateSource == "partner")
+    object["stateAtLeast"] = server.stateAtLeastSeconds.map { .string(Self.duration($0)) } ?? .null
+    object["stateSeenSince"] = server.stateSeenSince.map(time) ?? .null
     object["statusTime"] = server.statusTime.map(time) ?? .null
     object["statusAge"] = server.statusAgeSeconds.map { .string(Self.duration($0)) } ?? .null
     object["controlStatus"] = .string(server.controlStatus.rawValue)

@@ -1,6 +1,7 @@
 import Assessment
 import Collectors
 import Foundation
+import Report
 import Snapshot
 import Testing
 
@@ -190,5 +191,73 @@ struct JudgingTests {
     let tolerant = try judged(
       age: 7200, judging: JudgingThresholds(interruptedCriticalAfter: 10_800))
     #expect(tolerant.severity == .warning)
+  }
+}
+
+/// Kea reports no state times: its states are aged from the runs before.
+@Suite("Kea state ages from the archive")
+struct KeaStateAgeTests {
+  static let start = Date(timeIntervalSince1970: 1_795_300_000)
+
+  /// A run of the lab's server2 answer in `state` (syncing or load-balancing), `hours` after
+  /// the start.
+  static func run(_ hours: Double, syncing: Bool) throws -> Snapshot {
+    let at = start.addingTimeInterval(hours * 3600)
+    let server2 = try KeaCaptureDecodingTests.observation(
+      "server2",
+      file: syncing
+        ? "lb/lb-ha-reset.server2.status-get.01-syncing.json"
+        : "lb/lb-ha-reset.server2.status-get.02-load-balancing.json",
+      config: "lb/lb-normal.server2.config-get.json", askedAt: at)
+    return Snapshot(
+      generator: "t", collectedAt: at, durationMilliseconds: 1, inventoryDigest: "x",
+      appliances: [server2])
+  }
+
+  static func server2(_ assessment: Assessment) throws -> (RelationshipAssessment, ServerAssessment)
+  {
+    let relationship = try #require(assessment.relationships.first)
+    return (relationship, try #require(relationship.servers.first { $0.name == "server2" }))
+  }
+
+  @Test(
+    "syncing in every run for hours is stuck; a run in between that saw it healthy resets the age")
+  func syncingStreak() throws {
+    let earlier = try [0, 1, 2].map { try Self.run($0, syncing: true) }
+    let history = History.rebuild(from: earlier)
+    let now = try Self.run(3, syncing: true)
+    let (relationship, server) = try Self.server2(Assessor.assess(now, history: history))
+    #expect(server.state == "syncing")
+    #expect(server.stateSeenSince == Self.start)
+    #expect(server.stateAtLeastSeconds == 3 * 3600)
+    #expect(server.severity == .critical)
+    #expect(server.summary.hasPrefix("Stuck starting HA"), "\(server.summary)")
+    #expect(relationship.severity == .critical)
+    let page = String(
+      decoding: try PageRenderer(assets: .embedded).render(
+        Assessor.assess(now, history: history), snapshot: now), as: UTF8.self)
+    #expect(page.contains("for at least 3 h, in every run since"))
+
+    // Without history, the same answer is a warning with no age.
+    let (_, alone) = try Self.server2(Assessor.assess(now))
+    #expect(alone.severity == .warning)
+    #expect(alone.stateAtLeastSeconds == nil)
+
+    // Healthy at hour 2: the streak starts again after it, under the threshold.
+    let broken = History.rebuild(
+      from: [
+        try Self.run(0, syncing: true), try Self.run(1, syncing: true),
+        try Self.run(2, syncing: false),
+      ]
+        + [try Self.run(2.5, syncing: true)])
+    let (_, resumed) = try Self.server2(Assessor.assess(now, history: broken))
+    #expect(resumed.stateSeenSince == Self.start.addingTimeInterval(2.5 * 3600))
+    #expect(resumed.severity == .warning)
+
+    // The inventory's threshold counts: four hours tolerates three.
+    var tolerant = now
+    tolerant.judging = JudgingThresholds(transitionCriticalAfter: 4 * 3600)
+    let (_, patient) = try Self.server2(Assessor.assess(tolerant, history: history))
+    #expect(patient.severity == .warning)
   }
 }
