@@ -45,6 +45,15 @@ public enum RunSummaryText {
   public static func decode(_ bytes: [UInt8], strings: Interner = Interner()) throws(Problem)
     -> RunSummary
   {
+    if let repeated = strings.repeatedSummary(bytes) { return repeated }
+    let summary = try decodeInFull(bytes, strings: strings)
+    strings.remember(bytes, summary)
+    return summary
+  }
+
+  private static func decodeInFull(_ bytes: [UInt8], strings: Interner) throws(Problem)
+    -> RunSummary
+  {
     guard String(validating: bytes, as: UTF8.self) != nil else {
       throw Problem(description: "it is not UTF-8 text")
     }
@@ -105,15 +114,56 @@ public enum RunSummaryText {
       at: at, relationships: relationships, partnerDown: down, lastFailovers: failovers)
   }
 
-  /// Reuses the `String`s of the summary read before. A month of summaries repeats the same
-  /// relationship ids, names and states run after run, line for line; comparing a field's bytes
-  /// with the same field of the run before is cheaper than making a new `String` of it (and
-  /// the history keeps one copy instead of thousands).
+  /// Reuses what the summary read before gave. A month of summaries repeats the same
+  /// relationship ids, names and states run after run, line for line: most summaries differ
+  /// from the one before only in their `at` line, and are then that summary at a new time
+  /// (one comparison of bytes instead of a parse). Otherwise comparing a field's bytes with
+  /// the same field of the run before is cheaper than making a new `String` of it (and the
+  /// history keeps one copy instead of thousands).
   public final class Interner {
     /// For each line and field of the summary read before: its bytes and its text.
     private var previous: [(bytes: ArraySlice<UInt8>, text: String)?] = []
+    /// The summary read before, and its bytes after the `at` line.
+    private var last: (rest: [UInt8], summary: RunSummary)?
 
     public init() {}
+
+    /// Where the line after `at` starts, and the time on the `at` line, if the bytes begin
+    /// with the header and an `at` line.
+    private static func atLine(_ bytes: [UInt8]) -> (time: Int, rest: Int)? {
+      let prefix = Array((RunSummaryText.header + "\nat\t").utf8)
+      guard bytes.count > prefix.count, bytes.starts(with: prefix),
+        let end = bytes[prefix.count...].firstIndex(of: 0x0A),
+        let time = RunSummaryText.integer(bytes, prefix.count..<end)
+      else { return nil }
+      return (time, end + 1)
+    }
+
+    /// The summary read before at this file's time, when everything after the `at` line is
+    /// the same bytes.
+    func repeatedSummary(_ bytes: [UInt8]) -> RunSummary? {
+      guard let last, let (time, rest) = Self.atLine(bytes), bytes.count - rest == last.rest.count
+      else { return nil }
+      let same = bytes.withUnsafeBufferPointer { buffer in
+        last.rest.withUnsafeBufferPointer { known in
+          guard let base = buffer.baseAddress, let knownBase = known.baseAddress else {
+            return known.isEmpty
+          }
+          return memcmp(base + rest, knownBase, known.count) == 0
+        }
+      }
+      guard same else { return nil }
+      let at = Date(timeIntervalSince1970: Double(time))
+      var summary = last.summary
+      summary.at = at
+      for index in summary.relationships.indices { summary.relationships[index].record.at = at }
+      return summary
+    }
+
+    func remember(_ bytes: [UInt8], _ summary: RunSummary) {
+      guard let (_, rest) = Self.atLine(bytes) else { return }
+      last = (Array(bytes[rest...]), summary)
+    }
 
     /// A field's text, unescaped only when it holds a backslash.
     func string(_ bytes: [UInt8], _ range: Range<Int>, slot: Int) -> String {
@@ -132,7 +182,7 @@ public enum RunSummaryText {
   }
 
   /// A decimal integer (an optional minus, then digits), or nil.
-  private static func integer(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+  static func integer(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
     var digits = bytes[range]
     let negative = digits.first == 0x2D
     if negative { digits = digits.dropFirst() }

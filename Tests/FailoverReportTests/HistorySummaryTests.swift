@@ -170,3 +170,40 @@ extension HistorySummaryTests {
     }
   }
 }
+
+extension HistorySummaryTests {
+  @Test(
+    "a summary that repeats the one before but for its time is read as that summary at its time")
+  func repeatedSummaries() throws {
+    func summary(_ seconds: Double, severity: Severity, states: String) -> RunSummary {
+      let at = Date(timeIntervalSince1970: seconds)
+      return RunSummary(
+        at: at,
+        relationships: [
+          ("r-a", RelationshipRecord(name: "a & b", at: at, severity: severity, states: states)),
+          ("r-c", RelationshipRecord(name: "c\td", at: at, severity: .ok, states: "normal/normal")),
+        ],
+        partnerDown: severity == .critical ? ["a"] : [],
+        lastFailovers: ["b": Date(timeIntervalSince1970: 5)])
+    }
+    let sequence = [
+      summary(100, severity: .ok, states: "load-balancing/load-balancing"),
+      summary(400, severity: .ok, states: "load-balancing/load-balancing"),
+      summary(700, severity: .critical, states: "partner-down/unavailable"),
+      summary(1000, severity: .critical, states: "partner-down/unavailable"),
+      summary(1300, severity: .ok, states: "load-balancing/load-balancing"),
+    ]
+    let shared = RunSummaryText.Interner()
+    for expected in sequence {
+      let bytes = RunSummaryText.encode(expected)
+      let read = try RunSummaryText.decode(bytes, strings: shared)
+      #expect(read == expected)
+      #expect(read == (try RunSummaryText.decode(bytes)), "the same as read on its own")
+    }
+    // A repeat cut short is not taken for the one before.
+    var cut = RunSummaryText.encode(
+      summary(1600, severity: .ok, states: "load-balancing/load-balancing"))
+    cut.removeLast(4)
+    #expect(throws: RunSummaryText.Problem.self) { try RunSummaryText.decode(cut, strings: shared) }
+  }
+}

@@ -5,6 +5,8 @@ import Report
 import Snapshot
 import Testing
 
+@testable import Collectors
+
 /// The rule set as `docs/judging.md` writes it down, checked case by case: every pair of the
 /// seed's failover states, with both partners in the inventory and with only one (whose view
 /// of its partner must count the same), at three ages, for dhcpd and EdgeConnect alike.
@@ -96,8 +98,8 @@ struct JudgingTableTests {
     let since = now.addingTimeInterval(-Double(age))
     var peer = FailoverPeerStatus(
       name: "lan-failover", role: role,
-      myState: FailoverTableCollectorSpelling.normalized(mine), myStateTime: since,
-      partnerState: FailoverTableCollectorSpelling.normalized(partner), partnerStateTime: since,
+      myState: FailoverTableCollector.normalizedState(mine), myStateTime: since,
+      partnerState: FailoverTableCollector.normalizedState(partner), partnerStateTime: since,
       mclt: mclt)
     if kind == .edgeconnect { peer.appliance = name }
     return ApplianceObservation(
@@ -197,12 +199,5 @@ struct JudgingTableTests {
           separator: "\n"))
     }
     #expect(checked == Self.seedStates.count * Self.seedStates.count * 3 * 4)
-  }
-}
-
-/// The seed's spellings (`Partner-Down`, `Unknown`) as the collectors store them.
-enum FailoverTableCollectorSpelling {
-  static func normalized(_ text: String) -> String {
-    text.lowercased().replacingOccurrences(of: " ", with: "-")
   }
 }
