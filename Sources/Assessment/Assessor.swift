@@ -30,9 +30,7 @@ public enum Assessor {
         snapshot.appliances, now: now, history: history,
         thresholds: snapshot.judging ?? JudgingThresholds())
     }
-    relationships.sort { lhs, rhs in
-      lhs.severity != rhs.severity ? lhs.severity > rhs.severity : lhs.name < rhs.name
-    }
+    relationships = worstFirst(relationships)
     // Ids must be unique on the page even if two relationships share a name.
     var seen: [String: Int] = [:]
     for index in relationships.indices {
@@ -58,9 +56,7 @@ public enum Assessor {
       aged = aged || relationships[index].severity != before
     }
     if aged {
-      relationships.sort { lhs, rhs in
-        lhs.severity != rhs.severity ? lhs.severity > rhs.severity : lhs.name < rhs.name
-      }
+      relationships = worstFirst(relationships)
     }
     let (partnerDown, lastFailovers) = failovers(in: relationships, now: now, history: history)
     for index in relationships.indices where relationships[index].kind == .kea {
@@ -117,6 +113,18 @@ public enum Assessor {
     assessment.changes = changes
     assessment.regions = regions
     return assessment
+  }
+
+  /// Worst first, then by name; ties keep their order. Sorted as positions, then moved once:
+  /// sorting the large values themselves copied each of 25,000 about fifteen times.
+  static func worstFirst(_ relationships: [RelationshipAssessment]) -> [RelationshipAssessment] {
+    let keys = relationships.map { ($0.severity, $0.name) }
+    let order = keys.indices.sorted { lhs, rhs in
+      let (left, right) = (keys[lhs], keys[rhs])
+      if left.0 != right.0 { return left.0 > right.0 }
+      return left.1 != right.1 ? left.1 < right.1 : lhs < rhs
+    }
+    return order.map { relationships[$0] }
   }
 
   /// The relationships of one run's appliances, judged at that run's time with its

@@ -72,15 +72,17 @@ struct KeaPeerChecks {
         break
       }
     }
-    if Set(configurations.compactMap(\.mode)).count > 1 {
+    let modes = configurations.compactMap(\.mode)
+    if let first = modes.first, modes.contains(where: { $0 != first }) {
       findings.append(
         Finding(.warning, "config-mismatch", "The servers are configured with different HA modes."))
     }
-    let roleSets = Set(
-      configurations.map {
-        $0.peers.map { "\($0.name)=\($0.role ?? "")" }.sorted().joined(separator: ",")
-      })
-    if roleSets.count > 1 {
+    // Compared as sorted name and role pairs, without building text: this runs for every
+    // relationship of a large fleet.
+    let roleSets = configurations.map { configuration in
+      configuration.peers.map { ($0.name, $0.role ?? "") }.sorted { $0 < $1 }
+    }
+    if let first = roleSets.first, roleSets.contains(where: { !$0.elementsEqual(first, by: ==) }) {
       findings.append(
         Finding(
           .warning, "config-mismatch", "The servers' configurations give different roles or peers.")
