@@ -196,8 +196,15 @@ struct ReportJob {
     stages.lap("locked", ["folder": "\(output)"])
     defer { withExtendedLifetime(lock) {} }
     let validator = PageValidator(schema: assets.templates["schema.rng"])
-    let problems = validator.validate(page)
-    stages.lap("validated", ["problems": "\(problems.count)"])
+    // While libxml2 validates on one core, the other writes, flushes and hashes the files;
+    // they go in place only if the page passes.
+    let (problems, staged) = concurrently(
+      { validator.validate(page) },
+      { Result { try publisher.stage(page: page, snapshot: snapshotBytes) } })
+    stages.lap("validated and staged", ["problems": "\(problems.count)"])
+    var committed = false
+    // Whatever stops the run before the files go in place removes them.
+    defer { if !committed { (try? staged.get())?.discard() } }
     if !problems.isEmpty {
       for problem in problems.prefix(20) {
         logger.error(
@@ -233,7 +240,8 @@ struct ReportJob {
         assessment, html: html, page: page, to: options.mailTo, from: options.mailFrom)
     }
     do {
-      try publisher.publish(page: page, snapshot: snapshotBytes)
+      try staged.get().commit()
+      committed = true
       if let json = options.json { try AtomicFile.write(snapshotBytes, to: json) }
       if let metrics = options.metrics {
         try AtomicFile.write(

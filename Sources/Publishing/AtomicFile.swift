@@ -10,6 +10,34 @@ import Foundation
 /// file in the same folder, fsync, rename over the target, fsync the folder.
 public enum AtomicFile {
   public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+    try stage(bytes, for: path, mode: mode).commit()
+  }
+
+  /// A file written in full and flushed to disk under a temporary name beside its target,
+  /// not yet in place: `commit()` renames it over the target, `discard()` removes it. A run
+  /// killed in between leaves only the temporary file, which `Publisher.removeLeftovers()`
+  /// sweeps.
+  public struct Staged: Sendable {
+    public let path: String
+    let temporary: String
+
+    /// Puts the file in place, durably.
+    public func commit() throws {
+      guard rename(temporary, path) == 0 else {
+        let code = errno
+        unlink(temporary)
+        throw PublishError.io("cannot rename onto \(path)", code)
+      }
+      AtomicFile.syncFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    public func discard() { unlink(temporary) }
+  }
+
+  /// Writes `bytes` for `path` and flushes them, without replacing `path` yet.
+  public static func stage(_ bytes: [UInt8], for path: String, mode: mode_t = 0o644) throws
+    -> Staged
+  {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
     let temporary =
@@ -39,14 +67,11 @@ public enum AtomicFile {
       }
       close(descriptor)
       closed = true
-      guard rename(temporary, path) == 0 else {
-        throw PublishError.io("cannot rename onto \(path)", errno)
-      }
     } catch {
       unlink(temporary)
       throw error
     }
-    syncFolder(folder)
+    return Staged(path: path, temporary: temporary)
   }
 
   /// Makes a rename durable: the folder's entry must reach the disk too.

@@ -24,14 +24,53 @@ public struct Publisher: Sendable {
   /// page older than its snapshot. The snapshot's digest is what `merge` checks a regional
   /// snapshot against; a reader that comes between the two writes sees a mismatch and says so.
   public func publish(page: [UInt8], snapshot: [UInt8]) throws {
-    try AtomicFile.write(snapshot, to: folder + "/snapshot.json")
-    try AtomicFile.write(
-      Array(Self.sha256Line(snapshot, name: "snapshot.json").utf8),
-      to: folder + "/snapshot.json.sha256")
-    try AtomicFile.write(page, to: folder + "/index.html")
-    try AtomicFile.write(
-      Array(Self.sha256Line(page, name: "index.html").utf8), to: folder + "/index.html.sha256")
-    try? FileManager.default.removeItem(atPath: folder + "/index.html.rejected")
+    try stage(page: page, snapshot: snapshot).commit()
+  }
+
+  /// The files of a publication, written and flushed but not yet in place.
+  public struct Staged: Sendable {
+    /// In the order they go in place: the snapshot and its digest before the page, so that a
+    /// reader who finds the new page finds its snapshot.
+    let files: [AtomicFile.Staged]
+    let folder: String
+
+    public func commit() throws {
+      for (index, file) in files.enumerated() {
+        do {
+          try file.commit()
+        } catch {
+          for rest in files[(index + 1)...] { rest.discard() }
+          throw error
+        }
+      }
+      try? FileManager.default.removeItem(atPath: folder + "/index.html.rejected")
+    }
+
+    /// For a page that failed the gate: nothing is published.
+    public func discard() { for file in files { file.discard() } }
+  }
+
+  /// Writes, flushes and hashes everything a publication needs, so that it can be done while
+  /// the page is still being validated: the slow part of publishing a large page, off the
+  /// critical path. Nothing replaces a published file until `commit()`.
+  public func stage(page: [UInt8], snapshot: [UInt8]) throws -> Staged {
+    var files: [AtomicFile.Staged] = []
+    do {
+      files.append(try AtomicFile.stage(snapshot, for: folder + "/snapshot.json"))
+      files.append(
+        try AtomicFile.stage(
+          Array(Self.sha256Line(snapshot, name: "snapshot.json").utf8),
+          for: folder + "/snapshot.json.sha256"))
+      files.append(try AtomicFile.stage(page, for: folder + "/index.html"))
+      files.append(
+        try AtomicFile.stage(
+          Array(Self.sha256Line(page, name: "index.html").utf8), for: folder + "/index.html.sha256"
+        ))
+    } catch {
+      for file in files { file.discard() }
+      throw error
+    }
+    return Staged(files: files, folder: folder)
   }
 
   /// Removes temporary files that a run killed mid-write left behind (`.index.html.tmp-…`).

@@ -168,6 +168,7 @@ struct CommandLineTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let (output, published) = try Self.publishHealthyPage(in: folder)
     let sidecar = try TestSupport.read(output.appendingPathComponent("index.html.sha256"))
+    let snapshot = try TestSupport.read(output.appendingPathComponent("snapshot.json"))
     // An operator's template that loads an image from the network.
     let templates = folder.appendingPathComponent("templates")
     try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
@@ -191,6 +192,10 @@ struct CommandLineTests {
     let rejected = try String(
       contentsOf: output.appendingPathComponent("index.html.rejected"), encoding: .utf8)
     #expect(rejected.contains("https://example.invalid/logo.png"))
+    // The files written while the page was validated were removed, and the snapshot beside
+    // the kept page is still that page's.
+    #expect(TestSupport.files(in: output) { $0.contains(".tmp-") }.isEmpty)
+    #expect(try TestSupport.read(output.appendingPathComponent("snapshot.json")) == snapshot)
   }
 
   @Test("validate prints file:line:column for each problem and exits 3")

@@ -66,7 +66,8 @@ if let folder = generate {
           "r-kea-dhcp4-pair-\(pair)",
           RelationshipRecord(
             name: "pair-\(pair)-a & pair-\(pair)-b", at: at, severity: severity,
-            states: severity == .critical ? "unavailable/partner-down" : "load-balancing/load-balancing")
+            states: severity == .critical
+              ? "unavailable/partner-down" : "load-balancing/load-balancing")
         ))
     }
     let summary = RunSummary(

@@ -25,7 +25,8 @@ var foundationJSON = false
 /// a real run, where the partner of a server in partner-down is usually the one that is down):
 /// it then has no status and no configuration of its own, and is placed by its partner's.
 var silentPercent = 0
-/// Assess and encode one after the other in the published path, as `run` did before session 7.
+/// In the published path, assess and encode one after the other (as `run` did before session
+/// 7), and validate, then write the files (as it did before session 9).
 var sequential = false
 /// `--write-regions DIR --regions R`: write the snapshot split into R regional runs' published
 /// folders (DIR/region-1 …, each a snapshot.json and its .sha256), for timing
@@ -201,8 +202,21 @@ for _ in 0..<iterations {
         { Assessor.assess(snapshot) },
         { (try? encoded(snapshot, foundation: foundationJSON)) ?? [] })
     let published = try renderer.render(assessed, snapshotJSON: bytes)
-    guard validator.validate(published).isEmpty else { return }
-    try Publisher(folder: publishFolder.path).publish(page: published, snapshot: bytes)
+    let publisher = Publisher(folder: publishFolder.path)
+    if sequential {
+      guard validator.validate(published).isEmpty else { return }
+      try publisher.publish(page: published, snapshot: bytes)
+      return
+    }
+    // As `run` does since session 9: the files are written while the page is validated.
+    let (problems, staged) = concurrently(
+      { validator.validate(published) },
+      { Result { try publisher.stage(page: published, snapshot: bytes) } })
+    guard problems.isEmpty else {
+      (try? staged.get())?.discard()
+      return
+    }
+    try staged.get().commit()
   }
   publishedCosts.append(publishedCost)
 }
