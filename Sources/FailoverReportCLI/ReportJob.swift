@@ -173,7 +173,7 @@ struct ReportJob {
     }
     // The snapshot's JSON does not depend on the assessment: both at once, on two cores.
     let (assessment, snapshotBytes) = concurrently(
-      { Assessor.assess(snapshot, history: history) }, { snapshot.encodedJSON() })
+      { [history] in Assessor.assess(snapshot, history: history) }, { snapshot.encodedJSON() })
     stages.lap(
       "assessed and encoded",
       ["relationships": "\(assessment.relationships.count)"])

@@ -199,8 +199,10 @@ for _ in 0..<iterations {
       sequential
       ? (Assessor.assess(snapshot), try encoded(snapshot, foundation: foundationJSON))
       : concurrently(
-        { Assessor.assess(snapshot) },
-        { (try? encoded(snapshot, foundation: foundationJSON)) ?? [] })
+        { [snapshot] in Assessor.assess(snapshot) },
+        { [snapshot, foundationJSON] in
+          (try? encoded(snapshot, foundation: foundationJSON)) ?? []
+        })
     let published = try renderer.render(assessed, snapshotJSON: bytes)
     let publisher = Publisher(folder: publishFolder.path)
     if sequential {
