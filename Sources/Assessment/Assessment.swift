@@ -46,7 +46,7 @@ public struct Assessment: Sendable, Equatable {
 
   /// How many relationships have each severity.
   public func count(_ severity: Severity) -> Int {
-    relationships.filter { $0.severity == severity }.count
+    relationships.count { $0.severity == severity }
   }
 }
 

@@ -90,7 +90,7 @@ public enum Assessor {
           RelationshipChange(name: last.name, id: nil, before: last, after: nil))
       }
     }
-    let failed = snapshot.appliances.filter { $0.failure != nil }.count
+    let failed = snapshot.appliances.count { $0.failure != nil }
     let noRegionUsable = !regions.isEmpty && regions.allSatisfy { $0.status == .unusable }
     var assessment = Assessment(
       assessedAt: now, generator: snapshot.generator, inventoryDigest: snapshot.inventoryDigest,

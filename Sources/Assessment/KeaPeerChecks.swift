@@ -12,7 +12,7 @@ struct KeaPeerChecks {
     var findings: [Finding] = []
     let answered = servers.filter { $0.stateSource == "own" && $0.reason == nil }
     let actives = servers.filter { $0.role != "backup" }
-    if answered.filter({ $0.state == "partner-down" }).count >= 2 {
+    if answered.count(where: { $0.state == "partner-down" }) >= 2 {
       findings.append(
         Finding(
           .critical, "split-brain",

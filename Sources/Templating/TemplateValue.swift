@@ -34,36 +34,55 @@ public enum TemplateValue: Sendable, Equatable {
 /// An object whose keys keep the order they were added in.
 ///
 /// Small objects (the usual case in a view) are searched linearly, comparing a cheap key
-/// signature before the key itself; larger ones keep a hash index. The arrays live in one
-/// immutable box, so passing an object around costs a single reference count and reading it
-/// needs no exclusivity checks; changing a key builds a new box.
+/// signature before the key itself; larger ones keep an open-addressing table of positions,
+/// indexed by that same signature. No key is ever hashed with `Hasher`: a page builds hundreds
+/// of thousands of objects, and SipHash over every key was a large part of building them. The
+/// arrays live in one immutable box, so passing an object around costs a single reference count
+/// and reading it needs no exclusivity checks; changing a key builds a new box.
 public struct TemplateObject: Sendable, Equatable {
   private final class Storage: Sendable {
     let keys: [String]
     let values: [TemplateValue]
     let signatures: [UInt64]
-    let index: [String: Int]?
+    /// Position + 1 of each key, at its signature's slot (or the next free one); 0 is empty.
+    /// Empty for small objects.
+    let slots: [Int32]
 
     init(keys: [String], values: [TemplateValue], signatures: [UInt64]) {
       self.keys = keys
       self.values = values
       self.signatures = signatures
-      if keys.count > TemplateObject.linearLimit {
-        var table: [String: Int] = [:]
-        table.reserveCapacity(keys.count)
-        for (position, key) in keys.enumerated() { table[key] = position }
-        index = table
-      } else {
-        index = nil
+      slots = keys.count > TemplateObject.linearLimit ? Self.table(of: signatures) : []
+    }
+
+    private static func table(of signatures: [UInt64]) -> [Int32] {
+      var capacity = 1
+      while capacity < signatures.count * 2 { capacity <<= 1 }
+      var slots = [Int32](repeating: 0, count: capacity)
+      let mask = capacity - 1
+      for (position, signature) in signatures.enumerated() {
+        var slot = Int(truncatingIfNeeded: signature) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(position + 1)
       }
+      return slots
     }
 
     func position(of key: String, signature: UInt64) -> Int? {
-      if let index { return index[key] }
-      var position = 0
-      while position < signatures.count {
+      if slots.isEmpty {
+        var position = 0
+        while position < signatures.count {
+          if signatures[position] == signature, keys[position] == key { return position }
+          position += 1
+        }
+        return nil
+      }
+      let mask = slots.count - 1
+      var slot = Int(truncatingIfNeeded: signature) & mask
+      while slots[slot] != 0 {
+        let position = Int(slots[slot]) - 1
         if signatures[position] == signature, keys[position] == key { return position }
-        position += 1
+        slot = (slot + 1) & mask
       }
       return nil
     }
@@ -86,16 +105,32 @@ public struct TemplateObject: Sendable, Equatable {
     keys.reserveCapacity(pairs.count)
     values.reserveCapacity(pairs.count)
     signatures.reserveCapacity(pairs.count)
-    var seen: [String: Int] = [:]
+    // Repeats are rare and objects small: a scan of the signatures so far finds them, and
+    // only a large object (a JSON document's) pays for a dictionary.
+    var seen: [String: Int]? = pairs.count > 64 ? [:] : nil
     for (key, value) in pairs {
-      if let position = seen[key] {
-        values[position] = value
+      let signature = KeySignature.of(key)
+      var repeated: Int?
+      if seen != nil {
+        repeated = seen?[key]
+        seen?[key] = repeated ?? keys.count
+      } else {
+        var position = 0
+        while position < signatures.count {
+          if signatures[position] == signature, keys[position] == key {
+            repeated = position
+            break
+          }
+          position += 1
+        }
+      }
+      if let repeated {
+        values[repeated] = value
         continue
       }
-      seen[key] = keys.count
       keys.append(key)
       values.append(value)
-      signatures.append(KeySignature.of(key))
+      signatures.append(signature)
     }
     storage = Storage(keys: keys, values: values, signatures: signatures)
   }

@@ -177,4 +177,22 @@ struct StrictRenderingTests {
     }
     #expect(results.allSatisfy { $0 == expected })
   }
+
+  @Test(
+    "objects of every size find each key, miss others, and keep a repeated key's first place and last value",
+    arguments: [1, 5, 12, 13, 40, 64, 65, 300])
+  func objectsOfEverySize(count: Int) throws {
+    var pairs = (0..<count).map { ("key\($0)", TemplateValue.number(Double($0))) }
+    pairs.append(("key0", "last"))
+    let object = TemplateObject(pairs)
+    #expect(object.count == count)
+    #expect(object.keys == (0..<count).map { "key\($0)" })
+    #expect(object["key0"] == "last")
+    for index in 1..<count { #expect(object["key\(index)"] == .number(Double(index))) }
+    #expect(object["key\(count)"] == nil)
+    #expect(object["Key1"] == nil)
+    let template = "{{key0}} {{key\(count - 1)}}"
+    let expected = count == 1 ? "last last" : "last \(count - 1)"
+    #expect(try Self.render(template, .object(object)) == expected)
+  }
 }
