@@ -12,6 +12,7 @@ let package = Package(
       name: "FailoverReportPipeline",
       targets: [
         "Snapshot", "Collectors", "Assessment", "Report", "Validation", "Publishing", "Simulator",
+        "Parallelism",
       ]),
   ],
   dependencies: [
@@ -28,7 +29,8 @@ let package = Package(
   targets: [
     .target(name: "Snapshot"),
     .target(name: "JSONText"),
-    .target(name: "Templating", dependencies: ["JSONText"]),
+    .target(name: "Parallelism"),
+    .target(name: "Templating", dependencies: ["JSONText", "Parallelism"]),
     .target(
       name: "Collectors",
       dependencies: [
@@ -45,7 +47,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
-    .target(name: "Assessment", dependencies: ["Snapshot"]),
+    .target(name: "Assessment", dependencies: ["Snapshot", "Parallelism"]),
     .executableTarget(name: "EmbedAssetsTool"),
     // The layout is fixed (Package.swift, Sources, Tests, Templates, Public), so the plugin
     // lives under Sources/ too.
@@ -94,7 +96,7 @@ let package = Package(
       name: "FailoverReportCLI",
       dependencies: [
         "Snapshot", "Collectors", "Assessment", "Templating", "Report", "Validation",
-        "Publishing", "Simulator",
+        "Publishing", "Simulator", "Parallelism",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]

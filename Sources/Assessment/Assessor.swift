@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 import Snapshot
 
 /// Turns a snapshot into an assessment. A pure function of the snapshot and the history.
@@ -134,7 +135,10 @@ public enum Assessor {
     thresholds: JudgingThresholds
   ) -> [RelationshipAssessment] {
     let kea = KeaAssessor(now: now, history: history, thresholds: thresholds)
-    return KeaRelationshipBuilder.groups(from: appliances).map(kea.assess)
+    // Each Kea relationship is judged on its own: a large fleet's on all cores.
+    return ConcurrentChunks.map(KeaRelationshipBuilder.groups(from: appliances)) {
+      kea.assess($0)
+    }
       + FailoverAssessor(now: now, thresholds: thresholds).assess(appliances)
   }
 

@@ -4,6 +4,7 @@ import Collectors
 import Crypto
 import Foundation
 import Logging
+import Parallelism
 import Publishing
 import Report
 import Snapshot

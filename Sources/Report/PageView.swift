@@ -5,7 +5,7 @@ import Templating
 
 /// Turns an assessment into the plain values the templates read: strings, lists and objects
 /// built in a fixed order, so the same assessment always renders the same bytes.
-struct PageView {
+struct PageView: Sendable {
   let assessment: Assessment
   let help: HelpCatalog
   /// Beyond this many relationships, those judged OK get one line each instead of the full
@@ -236,7 +236,7 @@ struct PageView {
               region.map { Identifier.make(prefix: "site", $0, site) } ?? Self.id("site", site))
           ),
           ("severity", badge(Severity.worst(members.map(\.severity)))),
-          ("relationships", .list(detailed.map(relationship))),
+          ("relationships", .list(detailed) { relationship($0) }),
           (
             "healthy",
             healthy.isEmpty
@@ -244,7 +244,7 @@ struct PageView {
               : .object(
                 TemplateObject([
                   ("count", .number(Double(healthy.count))),
-                  ("rows", .list(healthy.map(healthyRow))),
+                  ("rows", .list(healthy) { healthyRow($0) }),
                 ]))
           ),
         ]))

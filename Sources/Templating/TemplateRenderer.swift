@@ -1,3 +1,5 @@
+import Parallelism
+
 extension Template {
   /// Renders this template with `value` as the root context.
   ///
@@ -37,6 +39,9 @@ struct Renderer {
   /// Sections entered, list items and partials rendered so far, against
   /// `options.maximumSteps`.
   private var steps = 0
+  /// Set in a renderer that renders one chunk of a long list: chunks never split again, so the
+  /// threads stay as many as the cores.
+  private var inChunk = false
 
   init(library: TemplateLibrary?, options: RenderOptions, root: TemplateValue) {
     self.library = library
@@ -92,6 +97,12 @@ struct Renderer {
         }
         switch value {
         case .list(let items):
+          if options.concurrentLists, !inChunk, items.count >= ConcurrentChunks.threshold {
+            try renderConcurrently(
+              items, children, source: source, overrides: overrides, depth: depth,
+              at: location, name: name.text)
+            continue
+          }
           for item in items {
             try countStep(source: source, at: location, name: name.text)
             stack.append(item)
@@ -216,6 +227,61 @@ struct Renderer {
 
   /// Sections nested in sections over lists multiply: a dozen levels over three items is half
   /// a million renders. A budget stops that with an error instead of a hang.
+  /// A section's items rendered in chunks on all cores, each chunk by its own renderer from the
+  /// same context, then joined in order: the same bytes, the same first error, and the same
+  /// step budget as one renderer going through them.
+  private mutating func renderConcurrently(
+    _ items: [TemplateValue], _ children: [Node], source: TemplateSource,
+    overrides: [String: ActiveOverride], depth: Int, at location: SourceLocation, name: String
+  ) throws(TemplateError) {
+    var start = self
+    start.output = []
+    start.inChunk = true
+    let base = start
+    var chunks = ConcurrentChunks.map(count: items.count) {
+      range -> Result<(output: [UInt8], steps: Int), TemplateError> in
+      var worker = base
+      do throws(TemplateError) {
+        for item in items[range] {
+          try worker.countStep(source: source, at: location, name: name)
+          worker.stack.append(item)
+          try worker.render(children, source: source, overrides: overrides, depth: depth + 1)
+          worker.stack.removeLast()
+        }
+      } catch {
+        return .failure(error)
+      }
+      return .success((worker.output, worker.steps - base.steps))
+    }
+    var total = 0
+    for chunk in chunks {
+      if case .success(let part) = chunk { total += part.output.count }
+    }
+    output.reserveCapacity(output.count + total)
+    for index in chunks.indices {
+      let chunk = chunks[index]
+      // Let go of each chunk once copied: a page's chunks are most of the page.
+      chunks[index] = .success(([], 0))
+      switch chunk {
+      case .failure(let error): throw error
+      case .success(let part):
+        // Each chunk counted against the whole budget from where the list began; together
+        // they must fit it too.
+        steps += part.steps
+        if steps > options.maximumSteps {
+          throw TemplateError(
+            source: source, at: location, key: name,
+            message: Self.stepBudgetMessage(options.maximumSteps))
+        }
+        output.append(contentsOf: part.output)
+      }
+    }
+  }
+
+  private static func stepBudgetMessage(_ maximum: Int) -> String {
+    "rendering took more than \(maximum) sections, list items and partials (sections over lists nested too deep?)"
+  }
+
   private mutating func countStep(
     source: TemplateSource, at location: SourceLocation, name: String
   ) throws(TemplateError) {
@@ -223,9 +289,7 @@ struct Renderer {
     if steps > options.maximumSteps {
       throw TemplateError(
         source: source, at: location, key: name,
-        message:
-          "rendering took more than \(options.maximumSteps) sections, list items and partials (sections over lists nested too deep?)"
-      )
+        message: Self.stepBudgetMessage(options.maximumSteps))
     }
   }
 

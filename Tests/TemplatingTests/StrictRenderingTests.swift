@@ -195,4 +195,85 @@ struct StrictRenderingTests {
     let expected = count == 1 ? "last last" : "last \(count - 1)"
     #expect(try Self.render(template, .object(object)) == expected)
   }
+
+  /// A long list with nested sections, partials, inverted sections and text to escape.
+  static func longList(_ count: Int, brokenAt broken: Int? = nil) -> TemplateValue {
+    .object(
+      TemplateObject([
+        (
+          "rows",
+          .list(
+            (0..<count).map { index in
+              var pairs: [(String, TemplateValue)] = [
+                ("name", .string("server <\(index)> & \"ü\"")),
+                ("tags", .list((0..<(index % 4)).map { .string("t\($0)") })),
+                ("note", index % 3 == 0 ? .null : .string("n\(index)")),
+              ]
+              if index == broken { pairs.removeFirst() }
+              return .object(TemplateObject(pairs))
+            })
+        )
+      ]))
+  }
+
+  static let longListTemplate =
+    "<ul>{{#rows}}<li>{{name}}{{#tags}} [{{.}}]{{/tags}}{{^note}} none{{/note}}{{#note}} {{> note}}{{/note}}</li>\n{{/rows}}</ul>"
+
+  static func renderLongList(
+    _ value: TemplateValue, concurrent: Bool, maximumSteps: Int = 20_000_000
+  )
+    -> Result<[UInt8], TemplateError>
+  {
+    Result { () throws(TemplateError) -> [UInt8] in
+      try Template(longListTemplate, name: "page.mustache").render(
+        value, library: TemplateLibrary(templates: ["note": "({{note}})"]),
+        options: RenderOptions(maximumSteps: maximumSteps, concurrentLists: concurrent))
+    }
+  }
+
+  @Test(
+    "a long list renders the same bytes on all cores as on one", arguments: [255, 256, 257, 5_003])
+  func concurrentListsSameBytes(count: Int) throws {
+    let value = Self.longList(count)
+    let concurrent = try Self.renderLongList(value, concurrent: true).get()
+    let sequential = try Self.renderLongList(value, concurrent: false).get()
+    #expect(concurrent == sequential)
+    let text = String(decoding: concurrent, as: UTF8.self)
+    #expect(text.contains("<li>server &lt;\(count - 1)&gt; &amp; &quot;ü&quot;"))
+    #expect(text.components(separatedBy: "</li>").count == count + 1)
+  }
+
+  @Test("on all cores, the first error in the list's order is the one reported, as on one")
+  func concurrentListsFirstError() throws {
+    let value = Self.longList(5_000, brokenAt: 4_321)
+    let concurrentError = Self.renderLongList(value, concurrent: true)
+    let sequentialError = Self.renderLongList(value, concurrent: false)
+    guard case .failure(let concurrent) = concurrentError,
+      case .failure(let sequential) = sequentialError
+    else {
+      Issue.record("a row without a name rendered")
+      return
+    }
+    #expect(concurrent.description == sequential.description)
+    #expect(concurrent.key == "name")
+  }
+
+  @Test("on all cores, the step budget holds for the list as a whole")
+  func concurrentListsStepBudget() throws {
+    let value = Self.longList(5_000)
+    // Every chunk alone fits in 3,000 steps; the whole list (5,000 items and their tags) does not.
+    for concurrent in [true, false] {
+      guard
+        case .failure(let error) = Self.renderLongList(
+          value, concurrent: concurrent, maximumSteps: 3_000)
+      else {
+        Issue.record("a 5,000-item list rendered within 3,000 steps (concurrent: \(concurrent))")
+        continue
+      }
+      #expect(error.description.contains("more than 3000 sections"))
+    }
+    #expect(throws: Never.self) {
+      try Self.renderLongList(value, concurrent: true, maximumSteps: 100_000).get()
+    }
+  }
 }

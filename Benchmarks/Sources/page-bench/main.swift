@@ -1,12 +1,14 @@
 import Assessment
 import Foundation
+import Parallelism
 import Publishing
 import Report
 import Snapshot
 import Validation
 
 // page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N] [--foundation-json]
-//            [--silent-percent P] [--sequential] [--write-regions DIR --regions R]
+//            [--silent-percent P] [--sequential] [--published-only]
+//            [--write-regions DIR --regions R]
 // Builds a snapshot of N Kea servers (N/2 load-balancing pairs, one in ten in partner-down),
 // then measures each stage from snapshot to a page that may be published, in CPU seconds (what
 // it costs) and wall seconds: assessment, rendering (the snapshot's JSON and the page),
@@ -28,6 +30,9 @@ var silentPercent = 0
 /// In the published path, assess and encode one after the other (as `run` did before session
 /// 7), and validate, then write the files (as it did before session 9).
 var sequential = false
+/// Time only the published path, not each stage on its own first: the process's peak RSS is
+/// then what `run` needs, without what the stages left in the allocator.
+var publishedOnly = false
 /// `--write-regions DIR --regions R`: write the snapshot split into R regional runs' published
 /// folders (DIR/region-1 …, each a snapshot.json and its .sha256), for timing
 /// `failover-report merge` on them, then stop.
@@ -42,6 +47,7 @@ while let argument = arguments.next() {
   case "--detail-limit": detailLimit = Int(arguments.next() ?? "") ?? detailLimit
   case "--foundation-json": foundationJSON = true
   case "--sequential": sequential = true
+  case "--published-only": publishedOnly = true
   case "--silent-percent": silentPercent = Int(arguments.next() ?? "") ?? silentPercent
   case "--write-regions": regionsFolder = arguments.next()
   case "--regions": regionCount = max(1, Int(arguments.next() ?? "") ?? regionCount)
@@ -137,6 +143,17 @@ func encoded(_ snapshot: Snapshot, foundation: Bool) throws -> [UInt8] {
   foundation ? Array(try Snapshot.makeEncoder().encode(snapshot)) : snapshot.encodedJSON()
 }
 
+/// A kB figure from /proc/self/status ("VmHWM", "VmRSS").
+func statusLine(_ name: String) -> Int? {
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+    return nil
+  }
+  for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
+    return Int(line.dropFirst(name.count + 1).filter(\.isNumber))
+  }
+  return nil
+}
+
 let snapshot = makeSnapshot(servers: servers, silentPercent: silentPercent)
 if let regionsFolder {
   // Whole pairs per region, so no relationship spans two regions; each region an hour's
@@ -171,29 +188,38 @@ var renderCosts: [Cost] = []
 var validateCosts: [Cost] = []
 var withoutSchemaCosts: [Cost] = []
 var publishedCosts: [Cost] = []
+var publishedPeaks: [Double] = []
 var pageBytes = 0
 var problemCount = 0
 for _ in 0..<iterations {
-  // Each stage on its own, for what it costs.
-  let (assessment, assessCost) = await measured { Assessor.assess(snapshot) }
-  let (json, encodeCost) = try await measured { try encoded(snapshot, foundation: foundationJSON) }
-  let (page, pageCost) = try await measured {
-    try renderer.render(assessment, snapshotJSON: json)
+  // Each stage on its own, for what it costs; in a block of its own, so that none of what it
+  // made is alive while the published path below runs, and the peak RSS is what `run` needs.
+  if !publishedOnly {
+    let (assessment, assessCost) = await measured { Assessor.assess(snapshot) }
+    let (json, encodeCost) = try await measured {
+      try encoded(snapshot, foundation: foundationJSON)
+    }
+    let (page, pageCost) = try await measured {
+      try renderer.render(assessment, snapshotJSON: json)
+    }
+    let (problems, validateCost) = await measured { validator.validate(page) }
+    let (_, withoutSchemaCost) = await measured { PageValidator(schema: nil).validate(page) }
+    assessCosts.append(assessCost)
+    encodeCosts.append(encodeCost)
+    renderCosts.append(
+      Cost(wall: encodeCost.wall + pageCost.wall, cpu: encodeCost.cpu + pageCost.cpu))
+    validateCosts.append(validateCost)
+    withoutSchemaCosts.append(withoutSchemaCost)
+    pageBytes = page.count
+    if let pagePath { FileManager.default.createFile(atPath: pagePath, contents: Data(page)) }
+    problemCount = problems.count
   }
-  let (problems, validateCost) = await measured { validator.validate(page) }
-  let (_, withoutSchemaCost) = await measured { PageValidator(schema: nil).validate(page) }
-  assessCosts.append(assessCost)
-  encodeCosts.append(encodeCost)
-  renderCosts.append(
-    Cost(wall: encodeCost.wall + pageCost.wall, cpu: encodeCost.cpu + pageCost.cpu))
-  validateCosts.append(validateCost)
-  withoutSchemaCosts.append(withoutSchemaCost)
-  pageBytes = page.count
-  if let pagePath { FileManager.default.createFile(atPath: pagePath, contents: Data(page)) }
-  problemCount = problems.count
   // The whole way from snapshot to a published page, as `run` goes it (ReportJob.publish):
   // the assessment, the JSON, the page, the gate, and the atomic publish of page, digest and
   // snapshot.
+  // From here on, the high-water mark is the published path's own (Linux: writing 5 to
+  // clear_refs resets VmHWM to the current RSS).
+  try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
   let (_, publishedCost) = try await measured {
     let (assessed, bytes) =
       sequential
@@ -221,6 +247,7 @@ for _ in 0..<iterations {
     try staged.get().commit()
   }
   publishedCosts.append(publishedCost)
+  publishedPeaks.append(Double(statusLine("VmHWM") ?? 0) / 1024)
 }
 try? FileManager.default.removeItem(at: publishFolder)
 func median(_ costs: [Cost], _ part: KeyPath<Cost, Double>) -> Double {
@@ -228,14 +255,25 @@ func median(_ costs: [Cost], _ part: KeyPath<Cost, Double>) -> Double {
 }
 var usage = rusage()
 getrusage(RUSAGE_SELF.rawValue, &usage)
+let peaks = String(
+  format: "peak RSS %.0f MB (of the process; the published path alone: %.0f MB)",
+  Double(usage.ru_maxrss) / 1024, publishedPeaks.max() ?? 0)
+if publishedOnly {
+  print(
+    String(
+      format: "servers=%d | snapshot to published page: %.0f ms wall (%.0f–%.0f ms), ", servers,
+      median(publishedCosts, \.wall) * 1000, (publishedCosts.map(\.wall).min() ?? 0) * 1000,
+      (publishedCosts.map(\.wall).max() ?? 0) * 1000) + peaks)
+  exit(0)
+}
 let render = median(renderCosts, \.cpu)
 let validate = median(validateCosts, \.cpu)
 print(
   String(
     format:
-      "servers=%d page=%.1f MB problems=%d | CPU: assess=%.0f ms render=%.0f ms (snapshot JSON %.0f ms) validate=%.0f ms (%.0f %% of render; %.0f ms without the schema) | wall: render=%.0f ms validate=%.0f ms | snapshot to published page: %.0f ms wall, peak RSS %.0f MB",
+      "servers=%d page=%.1f MB problems=%d | CPU: assess=%.0f ms render=%.0f ms (snapshot JSON %.0f ms) validate=%.0f ms (%.0f %% of render; %.0f ms without the schema) | wall: assess=%.0f ms render=%.0f ms validate=%.0f ms | snapshot to published page: %.0f ms wall, ",
     servers, Double(pageBytes) / 1e6, problemCount, median(assessCosts, \.cpu) * 1000,
     render * 1000, median(encodeCosts, \.cpu) * 1000, validate * 1000, validate / render * 100,
-    median(withoutSchemaCosts, \.cpu) * 1000, median(renderCosts, \.wall) * 1000,
-    median(validateCosts, \.wall) * 1000, median(publishedCosts, \.wall) * 1000,
-    Double(usage.ru_maxrss) / 1024))
+    median(withoutSchemaCosts, \.cpu) * 1000, median(assessCosts, \.wall) * 1000,
+    median(renderCosts, \.wall) * 1000,
+    median(validateCosts, \.wall) * 1000, median(publishedCosts, \.wall) * 1000) + peaks)
