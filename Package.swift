@@ -60,7 +60,7 @@ let package = Package(
     .target(
       name: "Report",
       dependencies: [
-        "Assessment", "Templating",
+        "Assessment", "Templating", "Parallelism",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       plugins: ["EmbedAssets"]

@@ -11,6 +11,7 @@
 #include <libxml/relaxng.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
+#include <libxml/xmlreader.h>
 
 /* Debian's libxml2 2.9 declares xmlFree as a mutable global function pointer, which Swift 6
    refuses to touch; calling it through a function keeps strict concurrency checking clean. */

@@ -38,11 +38,15 @@ public enum ConcurrentChunks {
     }
   }
 
-  /// `transform` over `items`, in order; a long list (`threshold` items or more) on all cores.
+  /// `transform` over `items`, in order; on all cores when there is enough work: `threshold`
+  /// items or more, or a `weight` (what the items hold, such as the relationships of a list of
+  /// sites) that reaches it.
   public static func map<Item: Sendable, Result: Sendable>(
-    _ items: [Item], _ transform: @Sendable (Item) -> Result
+    _ items: [Item], weight: Int? = nil, _ transform: @Sendable (Item) -> Result
   ) -> [Result] {
-    guard items.count >= threshold else { return items.map(transform) }
+    guard items.count > 1, (weight ?? items.count) >= threshold else {
+      return items.map(transform)
+    }
     let chunks = map(count: items.count) { range in items[range].map(transform) }
     var results: [Result] = []
     results.reserveCapacity(items.count)

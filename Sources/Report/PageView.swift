@@ -1,5 +1,6 @@
 import Assessment
 import Foundation
+import Parallelism
 import Snapshot
 import Templating
 
@@ -222,9 +223,10 @@ struct PageView: Sendable {
       groups[site, default: []].append(relationship)
     }
     let compact = assessment.relationships.count > detailLimit
-    // Relationships are already sorted worst first, so the first site seen is the worst.
-    return order.map { site in
-      let members = groups[site] ?? []
+    // Relationships are already sorted worst first, so the first site seen is the worst. A
+    // site's view is built on its own, so many sites are built on all cores.
+    let sites = order.map { ($0, groups[$0] ?? []) }
+    return ConcurrentChunks.map(sites, weight: relationships.count) { site, members in
       let healthy = compact ? members.filter { $0.severity == .ok } : []
       let detailed = compact ? members.filter { $0.severity != .ok } : members
       return .object(

@@ -31,7 +31,8 @@ public struct RenderOptions: Sendable {
   /// How many sections, list items and partials one render may go through. The default is
   /// generous: its purpose is to end runaway nesting, not to ration large pages.
   public var maximumSteps: Int
-  /// Whether a section over a long list (256 items or more) renders its items on all cores.
+  /// Whether a section over a long list (256 items or more, counting the items of the lists
+  /// they hold) renders its items on all cores.
   /// The bytes are the same either way; only the time differs.
   public var concurrentLists: Bool
 

@@ -97,7 +97,8 @@ struct Renderer {
         }
         switch value {
         case .list(let items):
-          if options.concurrentLists, !inChunk, items.count >= ConcurrentChunks.threshold {
+          if options.concurrentLists, !inChunk, Self.weight(of: items) >= ConcurrentChunks.threshold
+          {
             try renderConcurrently(
               items, children, source: source, overrides: overrides, depth: depth,
               at: location, name: name.text)
@@ -276,6 +277,20 @@ struct Renderer {
         output.append(contentsOf: part.output)
       }
     }
+  }
+
+  /// About how much rendering a list is: its items, and the items of the lists each holds. A
+  /// page's 20 sites of 250 relationships each are worth splitting; 20 field labels are not.
+  static func weight(of items: [TemplateValue]) -> Int {
+    var weight = items.count
+    for item in items {
+      guard case .object(let object) = item else { continue }
+      for value in object.values {
+        if case .list(let inner) = value { weight += inner.count }
+      }
+      if weight >= ConcurrentChunks.threshold { break }
+    }
+    return weight
   }
 
   private static func stepBudgetMessage(_ maximum: Int) -> String {

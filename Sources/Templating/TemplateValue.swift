@@ -138,6 +138,9 @@ public struct TemplateObject: Sendable, Equatable {
   /// The keys, in the order they were added.
   public var keys: [String] { storage.keys }
 
+  /// The values, in the order of their keys.
+  var values: [TemplateValue] { storage.values }
+
   public var count: Int { storage.keys.count }
 
   /// Lookup with a signature computed once, when the template was parsed.

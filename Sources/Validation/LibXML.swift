@@ -1,4 +1,5 @@
 import CLibXML2
+import Foundation
 
 /// Process-wide libxml2 set-up, done once and never undone: `xmlInitParser` is not
 /// re-entrant in 2.9, and cleaning up would pull state from under other users in the process.
@@ -24,10 +25,21 @@ final class DiagnosticSink {
     return Unmanaged<DiagnosticSink>.fromOpaque(pointer).takeUnretainedValue()
   }
 
+  /// What the RelaxNG validator said, apart from the parser's problems (the page is then
+  /// well-formed, and its other problems count too).
+  var schemaProblems: [PageProblem] = []
+
   func record(_ error: UnsafePointer<xmlError>) {
     let value = error.pointee
     var message = value.message.map { String(cString: $0) } ?? "libxml2 error \(value.code)"
     while message.hasSuffix("\n") || message.hasSuffix(" ") { message.removeLast() }
+    if value.domain == Int32(XML_FROM_RELAXNGV.rawValue) {
+      // The streaming validator names content it has no words for as " TODO ".
+      message = message.replacingOccurrences(of: "  TODO  ", with: " ")
+      schemaProblems.append(
+        PageProblem(line: Int(value.line), column: Int(value.int2), message: "schema: " + message))
+      return
+    }
     problems.append(PageProblem(line: Int(value.line), column: Int(value.int2), message: message))
   }
 }

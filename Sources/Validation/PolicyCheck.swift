@@ -2,17 +2,34 @@ import CLibXML2
 import Crypto
 import Foundation
 
-/// The rules that keep a page self-contained, checked in one walk over the parsed tree.
+/// The rules that keep a page self-contained, checked element by element as the page streams
+/// through libxml2's reader.
 ///
 /// One pass visits every element and attribute once: on a page of 10,000 servers the
 /// equivalent XPath expressions (one descent of the whole tree per rule, with `translate()`
-/// on every attribute) cost several times the parse itself.
+/// on every attribute) cost several times the parse itself. What can be judged only at the end
+/// (links to ids further down, the policy's script hashes) is kept as values, since each node
+/// is gone once the reader moves past it.
+///
+/// libxml2 interns element and attribute names in the parser's dictionary, so the check
+/// classifies each distinct name pointer once and reads attribute values in place: on a page
+/// of 10,000 servers, making a Swift string of every name and value cost more than the parse.
 struct PolicyCheck {
-  let document: xmlDocPtr
   /// XHTML element names the schema admits; empty to skip the check.
-  var knownElements: Set<String> = []
+  let knownElements: Set<String>
   /// Whether an `a` may link to a file beside the page (see `PageValidator`).
-  var allowsRelativeLinks = false
+  let allowsRelativeLinks: Bool
+  private var problems: [PageProblem] = []
+  private var ids: Set<String> = []
+  /// In-page links, with the line each is on.
+  private var links: [(id: String, line: Int)] = []
+  /// Scripts that run, as their text and line.
+  private var scripts: [(text: String, line: Int)] = []
+  /// The first two elements of the root's first child (the head), for the policy's place.
+  private var headStart: [HeadElement] = []
+  private var rootChildren = 0
+  private var elementKinds: [UnsafeRawPointer: ElementKind] = [:]
+  private var attributeKinds: [UnsafeRawPointer: AttributeKind] = [:]
 
   private static let xhtml: StaticString = "http://www.w3.org/1999/xhtml"
   private static let svg: StaticString = "http://www.w3.org/2000/svg"
@@ -32,246 +49,223 @@ struct PolicyCheck {
   private static let whitespace: [UInt8] = [0x20, 0x09, 0x0A, 0x0D, 0x0C]
   private static let forbiddenSVG: Set<String> = ["script", "foreignObject", "image"]
 
-  func run() -> [PageProblem] {
-    var walk = Walk(knownElements: knownElements, allowsRelativeLinks: allowsRelativeLinks)
-    if let root = xmlDocGetRootElement(document) { walk.visit(tree: root) }
-    var problems = walk.problems
-    for (id, node) in walk.links where !walk.ids.contains(id) {
-      problems.append(Self.problem(node, "the link #\(id) points at no element of the page"))
-    }
-    problems += contentSecurityPolicy(scripts: walk.scripts)
-    return problems
+  /// What the policy needs to know of an element at the start of the head.
+  private struct HeadElement {
+    var name: String
+    var charset: String?
+    var httpEquiv: String?
+    var content: String?
+    var line: Int
   }
 
-  /// The state of one walk: what it found, and the ids and links to match afterwards.
-  ///
-  /// libxml2 interns element and attribute names in the document's dictionary, so the walk
-  /// classifies each distinct name pointer once and reads attribute values in place: on a page
-  /// of 10,000 servers, making a Swift string of every name and value cost more than the parse.
-  private struct Walk {
-    let knownElements: Set<String>
-    let allowsRelativeLinks: Bool
-    var problems: [PageProblem] = []
-    var ids: Set<String> = []
-    var links: [(String, xmlNodePtr)] = []
-    var scripts: [xmlNodePtr] = []
-    private var elementKinds: [UnsafeRawPointer: ElementKind] = [:]
-    private var attributeKinds: [UnsafeRawPointer: AttributeKind] = [:]
+  init(knownElements: Set<String>, allowsRelativeLinks: Bool) {
+    self.knownElements = knownElements
+    self.allowsRelativeLinks = allowsRelativeLinks
+  }
 
-    init(knownElements: Set<String>, allowsRelativeLinks: Bool) {
-      self.knownElements = knownElements
-      self.allowsRelativeLinks = allowsRelativeLinks
+  /// Checks one element as the reader reaches its start tag, `depth` below the root.
+  /// `expand` reads the element's whole content (for a style sheet or a script's text).
+  mutating func visit(element: xmlNodePtr, depth: Int, expand: () -> xmlNodePtr?) {
+    if depth == 1 { rootChildren += 1 }
+    if depth == 2, rootChildren == 1, headStart.count < 2 {
+      headStart.append(
+        HeadElement(
+          name: Self.string(element.pointee.name), charset: Self.property(element, "charset"),
+          httpEquiv: Self.property(element, "http-equiv"),
+          content: Self.property(element, "content"), line: Int(xmlGetLineNo(element))))
     }
-
-    /// What the walk does with an XHTML element of a given name.
-    private enum ElementKind {
-      case ordinary, forbidden, script, meta, style, unknown
+    let href = element.pointee.ns?.pointee.href
+    let inSVG = Self.equals(href, Self.svg)
+    if Self.equals(href, Self.xhtml) {
+      visit(xhtml: element, expand: expand)
+    } else if inSVG, Self.forbiddenSVG.contains(Self.string(element.pointee.name)) {
+      reject(element, Self.string(element.pointee.name))
     }
-
-    /// What the walk does with an attribute of a given name (in no namespace).
-    private enum AttributeKind {
-      case ordinary, id, href, loading, eventHandler
+    var attribute = element.pointee.properties
+    while let current = attribute {
+      visit(attribute: current, of: element, inSVG: inSVG)
+      attribute = current.pointee.next
     }
+  }
 
-    mutating func visit(tree root: xmlNodePtr) {
-      var node: xmlNodePtr? = root
-      while let current = node {
-        if current.pointee.type == XML_ELEMENT_NODE {
-          visit(element: current)
-          if let child = current.pointee.children {
-            node = child
-            continue
-          }
-        }
-        node = Self.next(after: current, within: root)
-      }
-    }
-
-    /// The next node in document order that is not inside `node`, or nil past `root`.
-    private static func next(after node: xmlNodePtr, within root: xmlNodePtr) -> xmlNodePtr? {
-      var current = node
-      while current != root {
-        if let sibling = current.pointee.next { return sibling }
-        guard let parent = current.pointee.parent else { return nil }
-        current = parent
-      }
-      return nil
-    }
-
-    private mutating func visit(element: xmlNodePtr) {
-      let href = element.pointee.ns?.pointee.href
-      let inSVG = PolicyCheck.equals(href, PolicyCheck.svg)
-      if PolicyCheck.equals(href, PolicyCheck.xhtml) {
-        visit(xhtml: element)
-      } else if inSVG, PolicyCheck.forbiddenSVG.contains(PolicyCheck.string(element.pointee.name)) {
-        reject(element, PolicyCheck.string(element.pointee.name))
-      }
-      var attribute = element.pointee.properties
-      while let current = attribute {
-        visit(attribute: current, of: element, inSVG: inSVG)
-        attribute = current.pointee.next
-      }
-    }
-
-    private mutating func kind(ofXHTML name: UnsafePointer<xmlChar>?) -> ElementKind {
-      guard let name else { return .unknown }
-      let key = UnsafeRawPointer(name)
-      if let known = elementKinds[key] { return known }
-      let text = PolicyCheck.string(name)
-      let kind: ElementKind
-      switch text {
-      case "script": kind = .script
-      case "meta": kind = .meta
-      case "style": kind = .style
-      case _ where PolicyCheck.forbiddenXHTML.contains(text): kind = .forbidden
-      case _ where !knownElements.isEmpty && !knownElements.contains(text): kind = .unknown
-      default: kind = .ordinary
-      }
-      elementKinds[key] = kind
-      return kind
-    }
-
-    private mutating func visit(xhtml element: xmlNodePtr) {
-      switch kind(ofXHTML: element.pointee.name) {
-      case .ordinary: break
-      case .forbidden: reject(element, PolicyCheck.string(element.pointee.name))
-      case .script:
-        if xmlHasProp(element, "src") != nil {
-          reject(element, "script")
-        } else if let type = PolicyCheck.property(element, "type"),
-          type != "text/javascript", type != "module"
-        {
-          // A data block (application/json) never runs, so the policy does not list it.
-        } else {
-          scripts.append(element)
-        }
-      case .meta:
-        if PolicyCheck.property(element, "http-equiv")?.lowercased() == "refresh" {
-          reject(element, "meta")
-        }
-      case .style:
-        let css = PolicyCheck.content(element).lowercased()
-        if css.contains("url(") || css.contains("@import") {
-          problems.append(
-            PolicyCheck.problem(element, "the style sheet loads something (url() or @import)"))
-        }
-      case .unknown:
-        let name = PolicyCheck.string(element.pointee.name)
-        problems.append(
-          PolicyCheck.problem(element, "element <\(name)> is not one the page's schema admits"))
-      }
-    }
-
-    private mutating func kind(ofAttribute name: UnsafePointer<xmlChar>?) -> AttributeKind {
-      guard let name else { return .ordinary }
-      let key = UnsafeRawPointer(name)
-      if let known = attributeKinds[key] { return known }
-      let text = PolicyCheck.string(name)
-      let kind: AttributeKind
-      switch text {
-      case "id": kind = .id
-      case "href": kind = .href
-      case _ where PolicyCheck.loadingAttributes.contains(text): kind = .loading
-      case _ where text.lowercased().hasPrefix("on"): kind = .eventHandler
-      default: kind = .ordinary
-      }
-      attributeKinds[key] = kind
-      return kind
-    }
-
-    private mutating func visit(attribute: xmlAttrPtr, of element: xmlNodePtr, inSVG: Bool) {
-      let namespace = attribute.pointee.ns?.pointee.href
-      var kind = kind(ofAttribute: attribute.pointee.name)
-      // SVG's href and xlink:href load what they name; an in-page one must still resolve.
-      var loads = kind == .loading || (kind == .href && inSVG)
-      if namespace != nil, kind != .eventHandler {
-        // Among namespaced attributes only xlink:href matters; an xml:id is not an id here.
-        loads = kind == .href && PolicyCheck.equals(namespace, PolicyCheck.xlink)
-        kind = .ordinary
-      }
-      PolicyCheck.withValue(of: attribute) { value in
-        let refersOutside = PolicyCheck.loadsSomething(value)
-        if refersOutside {
-          problems.append(
-            PolicyCheck.problem(
-              element,
-              "attribute \(PolicyCheck.string(attribute.pointee.name)) refers outside the page: \"\(PolicyCheck.string(value).prefix(80))\""
-            ))
-        }
-        switch kind {
-        case .ordinary, .loading: break
-        case .id:
-          let id = PolicyCheck.string(value)
-          if !PolicyCheck.isIdentifier(value[...]) {
-            problems.append(
-              PolicyCheck.problem(
-                element,
-                "the id \"\(id.prefix(80))\" must be a letter followed by letters, digits, - or _"))
-          }
-          if !ids.insert(id).inserted {
-            problems.append(PolicyCheck.problem(element, "the id \"\(id)\" is used more than once"))
-          }
-        case .href:
-          if value.first == UInt8(ascii: "#"), PolicyCheck.isIdentifier(value.dropFirst()) {
-            links.append((PolicyCheck.string(value.dropFirst()), element))
-          } else if !loads, !refersOutside, !(allowsRelativeLinks && !inSVG) {
-            // The page links only within itself; a link that loads is reported elsewhere.
-            problems.append(
-              PolicyCheck.problem(
-                element,
-                "the link \"\(PolicyCheck.string(value).prefix(80))\" must be # and an id of the page"
-              ))
-          }
-        case .eventHandler:
-          problems.append(
-            PolicyCheck.problem(
-              element,
-              "event-handler attribute \(PolicyCheck.string(attribute.pointee.name)) is not allowed"
-            ))
-        }
-        if loads, !(value.starts(with: "#".utf8) || value.starts(with: "data:".utf8)) {
-          problems.append(
-            PolicyCheck.problem(
-              element,
-              "attribute \(PolicyCheck.string(attribute.pointee.name)) must point inside the page (# or data:), found \"\(PolicyCheck.string(value).prefix(80))\""
-            ))
-        }
-      }
-    }
-
-    private mutating func reject(_ element: xmlNodePtr, _ name: String) {
+  /// Every problem, once the whole page has gone by.
+  func finish() -> [PageProblem] {
+    var problems = problems
+    for link in links where !ids.contains(link.id) {
       problems.append(
-        PolicyCheck.problem(
-          element,
-          "element <\(name)> is not allowed: it can load or run something from outside the page"))
+        PageProblem(
+          line: link.line, column: 0,
+          message: "the link #\(link.id) points at no element of the page"
+        ))
+    }
+    return problems + contentSecurityPolicy()
+  }
+
+  /// What the walk does with an XHTML element of a given name.
+  private enum ElementKind {
+    case ordinary, forbidden, script, meta, style, unknown
+  }
+
+  /// What the walk does with an attribute of a given name (in no namespace).
+  private enum AttributeKind {
+    case ordinary, id, href, loading, eventHandler
+  }
+
+  private mutating func kind(ofXHTML name: UnsafePointer<xmlChar>?) -> ElementKind {
+    guard let name else { return .unknown }
+    let key = UnsafeRawPointer(name)
+    if let known = elementKinds[key] { return known }
+    let text = PolicyCheck.string(name)
+    let kind: ElementKind
+    switch text {
+    case "script": kind = .script
+    case "meta": kind = .meta
+    case "style": kind = .style
+    case _ where PolicyCheck.forbiddenXHTML.contains(text): kind = .forbidden
+    case _ where !knownElements.isEmpty && !knownElements.contains(text): kind = .unknown
+    default: kind = .ordinary
+    }
+    elementKinds[key] = kind
+    return kind
+  }
+
+  private mutating func visit(xhtml element: xmlNodePtr, expand: () -> xmlNodePtr?) {
+    switch kind(ofXHTML: element.pointee.name) {
+    case .ordinary: break
+    case .forbidden: reject(element, PolicyCheck.string(element.pointee.name))
+    case .script:
+      if xmlHasProp(element, "src") != nil {
+        reject(element, "script")
+      } else if let type = PolicyCheck.property(element, "type"),
+        type != "text/javascript", type != "module"
+      {
+        // A data block (application/json) never runs, so the policy does not list it.
+      } else {
+        scripts.append(
+          (expand().map(PolicyCheck.content) ?? "", Int(xmlGetLineNo(element))))
+      }
+    case .meta:
+      if PolicyCheck.property(element, "http-equiv")?.lowercased() == "refresh" {
+        reject(element, "meta")
+      }
+    case .style:
+      let css = (expand().map(PolicyCheck.content) ?? "").lowercased()
+      if css.contains("url(") || css.contains("@import") {
+        problems.append(
+          PolicyCheck.problem(element, "the style sheet loads something (url() or @import)"))
+      }
+    case .unknown:
+      let name = PolicyCheck.string(element.pointee.name)
+      problems.append(
+        PolicyCheck.problem(element, "element <\(name)> is not one the page's schema admits"))
     }
   }
 
-  private func contentSecurityPolicy(scripts: [xmlNodePtr]) -> [PageProblem] {
-    let head = xmlDocGetRootElement(document).flatMap { Self.elementChildren(of: $0).first }
-    let headChildren = head.map(Self.elementChildren) ?? []
-    guard headChildren.count >= 2, Self.string(headChildren[0].pointee.name) == "meta",
-      Self.property(headChildren[0], "charset")?.lowercased() == "utf-8"
+  private mutating func kind(ofAttribute name: UnsafePointer<xmlChar>?) -> AttributeKind {
+    guard let name else { return .ordinary }
+    let key = UnsafeRawPointer(name)
+    if let known = attributeKinds[key] { return known }
+    let text = PolicyCheck.string(name)
+    let kind: AttributeKind
+    switch text {
+    case "id": kind = .id
+    case "href": kind = .href
+    case _ where PolicyCheck.loadingAttributes.contains(text): kind = .loading
+    case _ where text.lowercased().hasPrefix("on"): kind = .eventHandler
+    default: kind = .ordinary
+    }
+    attributeKinds[key] = kind
+    return kind
+  }
+
+  private mutating func visit(attribute: xmlAttrPtr, of element: xmlNodePtr, inSVG: Bool) {
+    let namespace = attribute.pointee.ns?.pointee.href
+    var kind = kind(ofAttribute: attribute.pointee.name)
+    // SVG's href and xlink:href load what they name; an in-page one must still resolve.
+    var loads = kind == .loading || (kind == .href && inSVG)
+    if namespace != nil, kind != .eventHandler {
+      // Among namespaced attributes only xlink:href matters; an xml:id is not an id here.
+      loads = kind == .href && PolicyCheck.equals(namespace, PolicyCheck.xlink)
+      kind = .ordinary
+    }
+    PolicyCheck.withValue(of: attribute) { value in
+      let refersOutside = PolicyCheck.loadsSomething(value)
+      if refersOutside {
+        problems.append(
+          PolicyCheck.problem(
+            element,
+            "attribute \(PolicyCheck.string(attribute.pointee.name)) refers outside the page: \"\(PolicyCheck.string(value).prefix(80))\""
+          ))
+      }
+      switch kind {
+      case .ordinary, .loading: break
+      case .id:
+        let id = PolicyCheck.string(value)
+        if !PolicyCheck.isIdentifier(value[...]) {
+          problems.append(
+            PolicyCheck.problem(
+              element,
+              "the id \"\(id.prefix(80))\" must be a letter followed by letters, digits, - or _"))
+        }
+        if !ids.insert(id).inserted {
+          problems.append(PolicyCheck.problem(element, "the id \"\(id)\" is used more than once"))
+        }
+      case .href:
+        if value.first == UInt8(ascii: "#"), PolicyCheck.isIdentifier(value.dropFirst()) {
+          links.append((PolicyCheck.string(value.dropFirst()), Int(xmlGetLineNo(element))))
+        } else if !loads, !refersOutside, !(allowsRelativeLinks && !inSVG) {
+          // The page links only within itself; a link that loads is reported elsewhere.
+          problems.append(
+            PolicyCheck.problem(
+              element,
+              "the link \"\(PolicyCheck.string(value).prefix(80))\" must be # and an id of the page"
+            ))
+        }
+      case .eventHandler:
+        problems.append(
+          PolicyCheck.problem(
+            element,
+            "event-handler attribute \(PolicyCheck.string(attribute.pointee.name)) is not allowed"
+          ))
+      }
+      if loads, !(value.starts(with: "#".utf8) || value.starts(with: "data:".utf8)) {
+        problems.append(
+          PolicyCheck.problem(
+            element,
+            "attribute \(PolicyCheck.string(attribute.pointee.name)) must point inside the page (# or data:), found \"\(PolicyCheck.string(value).prefix(80))\""
+          ))
+      }
+    }
+  }
+
+  private mutating func reject(_ element: xmlNodePtr, _ name: String) {
+    problems.append(
+      PolicyCheck.problem(
+        element,
+        "element <\(name)> is not allowed: it can load or run something from outside the page"))
+  }
+
+  private func contentSecurityPolicy() -> [PageProblem] {
+    guard headStart.count >= 2, headStart[0].name == "meta",
+      headStart[0].charset?.lowercased() == "utf-8"
     else {
       return [
         PageProblem(
           line: 1, column: 0, message: "the head must start with <meta charset=\"utf-8\"/>")
       ]
     }
-    let meta = headChildren[1]
-    guard Self.string(meta.pointee.name) == "meta",
-      Self.property(meta, "http-equiv") == "Content-Security-Policy",
-      let policy = Self.property(meta, "content")
+    let meta = headStart[1]
+    func problem(_ message: String) -> PageProblem {
+      PageProblem(line: meta.line, column: 0, message: message)
+    }
+    guard meta.name == "meta", meta.httpEquiv == "Content-Security-Policy",
+      let policy = meta.content
     else {
-      return [
-        Self.problem(
-          meta, "the Content-Security-Policy meta must come right after the charset meta")
-      ]
+      return [problem("the Content-Security-Policy meta must come right after the charset meta")]
     }
     var problems: [PageProblem] = []
     if !policy.hasPrefix("default-src 'none'") {
-      problems.append(
-        Self.problem(meta, "the Content-Security-Policy must start with default-src 'none'"))
+      problems.append(problem("the Content-Security-Policy must start with default-src 'none'"))
     }
     let directives = policy.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
     let scriptSource =
@@ -279,36 +273,25 @@ struct PolicyCheck {
         String.init) ?? []
     let allowed = Set(scriptSource.filter { $0.hasPrefix("'sha256-") })
     if scriptSource.contains(where: { !$0.hasPrefix("'sha256-") && $0 != "'none'" }) {
-      problems.append(
-        Self.problem(meta, "script-src may list only sha256 hashes of the page's scripts"))
+      problems.append(problem("script-src may list only sha256 hashes of the page's scripts"))
     }
     var hashes: Set<String> = []
     for script in scripts {
       let hash =
-        "'sha256-" + Data(SHA256.hash(data: Data(Self.content(script).utf8))).base64EncodedString()
-        + "'"
+        "'sha256-" + Data(SHA256.hash(data: Data(script.text.utf8))).base64EncodedString() + "'"
       hashes.insert(hash)
       if !allowed.contains(hash) {
         problems.append(
-          Self.problem(script, "this script's hash \(hash) is not in the Content-Security-Policy"))
+          PageProblem(
+            line: script.line, column: 0,
+            message: "this script's hash \(hash) is not in the Content-Security-Policy"))
       }
     }
     for extra in allowed.subtracting(hashes).sorted() {
       problems.append(
-        Self.problem(
-          meta, "the Content-Security-Policy allows \(extra), which matches no script of the page"))
+        problem("the Content-Security-Policy allows \(extra), which matches no script of the page"))
     }
     return problems
-  }
-
-  private static func elementChildren(of node: xmlNodePtr) -> [xmlNodePtr] {
-    var children: [xmlNodePtr] = []
-    var child = node.pointee.children
-    while let current = child {
-      if current.pointee.type == XML_ELEMENT_NODE { children.append(current) }
-      child = current.pointee.next
-    }
-    return children
   }
 
   private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {

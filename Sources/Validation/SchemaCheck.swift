@@ -1,9 +1,11 @@
 import CLibXML2
 import Foundation
 
-/// Validates a parsed page against a RelaxNG schema given as bytes.
+/// The report's RelaxNG schema: compiled for the reader that checks a page as it streams by.
 enum SchemaCheck {
-  static func validate(_ document: xmlDocPtr, schema: [UInt8]) -> [PageProblem] {
+  /// A compiled schema, to free with `xmlRelaxNGFree` once the check is done; or the problem
+  /// that stops the check.
+  static func compile(_ schema: [UInt8]) -> Result<xmlRelaxNGPtr, SchemaCompileProblem> {
     let sink = DiagnosticSink()
     // The parser context keeps a pointer to the bytes, so compile inside the closure that
     // keeps them alive (a release build frees them early otherwise).
@@ -20,28 +22,15 @@ enum SchemaCheck {
       }
     }
     guard let compiled else {
-      return [
-        PageProblem(
-          line: 0, column: 0,
-          message:
-            "the page schema does not compile: \(sink.problems.first?.message ?? "unknown error")")
-      ]
+      return .failure(
+        SchemaCompileProblem(
+          problem: PageProblem(
+            line: 0, column: 0,
+            message:
+              "the page schema does not compile: \(sink.problems.first?.message ?? "unknown error")"
+          )))
     }
-    defer { xmlRelaxNGFree(compiled) }
-    guard let context = xmlRelaxNGNewValidCtxt(compiled) else {
-      return [
-        PageProblem(line: 0, column: 0, message: "libxml2 could not create a schema validator")
-      ]
-    }
-    defer { xmlRelaxNGFreeValidCtxt(context) }
-    xmlRelaxNGSetValidStructuredErrors(context, sinkErrorHandler, sink.opaque)
-    let result = xmlRelaxNGValidateDoc(context, document)
-    if result != 0 && sink.problems.isEmpty {
-      return [PageProblem(line: 0, column: 0, message: "the page does not match the schema")]
-    }
-    return sink.problems.map {
-      PageProblem(line: $0.line, column: $0.column, message: "schema: " + $0.message)
-    }
+    return .success(compiled)
   }
 
   /// The XHTML element names a schema admits, read from its `element/@name` and `name`
@@ -66,4 +55,9 @@ enum SchemaCheck {
     )
     return Set(nodes.map { query.text($0).trimmingCharacters(in: .whitespaces) })
   }
+}
+
+/// Why the schema could not be used.
+struct SchemaCompileProblem: Error {
+  var problem: PageProblem
 }

@@ -129,4 +129,17 @@ struct PageValidatorTests {
     if let index = bytes.firstIndex(of: UInt8(ascii: "H")) { bytes[index] = 0xE9 }
     #expect(!PageValidator(schema: nil).validate(bytes).isEmpty)
   }
+
+  @Test("a page cut short is rejected as cut short, wherever it was cut")
+  func cutShort() {
+    let bytes = Array(Self.good.utf8)
+    for end in stride(from: bytes.count / 4, to: bytes.count - 8, by: 37) {
+      let problems = PageValidator(schema: nil).validate(Array(bytes[..<end]))
+      #expect(!problems.isEmpty, "cut at \(end) passed")
+    }
+    let cut = Self.good.components(separatedBy: "<svg")[0]
+    let problems = Self.problems(cut)
+    #expect(
+      problems.contains { $0.message.contains("cut short") }, "\(problems)")
+  }
 }

@@ -123,4 +123,26 @@ struct SchemaGateTests {
         $0.line == Self.line(of: "<blink>", in: page) && $0.message.contains("<blink>")
       })
   }
+
+  @Test(
+    "with the schema, a link to no id and a script the policy does not list are named at their lines"
+  )
+  func policyWithSchema() throws {
+    guard FileManager.default.fileExists(atPath: KeaCaptureDecodingTests.captures.path) else {
+      return
+    }
+    let page = try Self.page()
+      .replacingOccurrences(of: "</main>", with: "\n<p><a href=\"#nowhere\">x</a></p></main>")
+      .replacingOccurrences(of: "</body>", with: "\n<script>let x = 1;</script></body>")
+    let problems = Self.validator.validate(Array(page.utf8))
+    #expect(
+      problems.contains {
+        $0.line == Self.line(of: "#nowhere", in: page) && $0.message.contains("#nowhere")
+      }, "\(problems)")
+    #expect(
+      problems.contains {
+        $0.line == Self.line(of: "let x = 1", in: page)
+          && $0.message.contains("is not in the Content-Security-Policy")
+      }, "\(problems)")
+  }
 }
