@@ -72,12 +72,14 @@ let package = Package(
     ),
     .target(
       name: "Validation",
-      dependencies: ["CLibXML2", .product(name: "Crypto", package: "swift-crypto")]
+      dependencies: [
+        "CLibXML2", "Parallelism", .product(name: "Crypto", package: "swift-crypto"),
+      ]
     ),
     .target(
       name: "Publishing",
       dependencies: [
-        "Report", "Validation",
+        "Report", "Validation", "Parallelism",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -102,12 +104,13 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "failover-report", dependencies: ["FailoverReportCLI"]),
-    .testTarget(name: "TemplatingTests", dependencies: ["Templating"]),
+    .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Parallelism"]),
+    .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(
       name: "FailoverReportTests",
       dependencies: [
         "Snapshot", "Collectors", "Assessment", "Report", "Validation", "Publishing",
-        "Simulator", "FailoverReportCLI", "Templating",
+        "Simulator", "FailoverReportCLI", "Templating", "Parallelism",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),

@@ -178,13 +178,6 @@ struct ReportJob {
     stages.lap(
       "assessed and encoded",
       ["relationships": "\(assessment.relationships.count)"])
-    let page: [UInt8]
-    do {
-      page = try renderer.render(assessment, snapshotJSON: snapshotBytes)
-    } catch {
-      return fail("cannot render the page: \(error)")
-    }
-    stages.lap("rendered", ["bytes": "\(page.count)", "snapshot-bytes": "\(snapshotBytes.count)"])
     let publisher = Publisher(folder: output)
     let lock: PublishLock
     do {
@@ -197,11 +190,27 @@ struct ReportJob {
     stages.lap("locked", ["folder": "\(output)"])
     defer { withExtendedLifetime(lock) {} }
     let validator = PageValidator(schema: assets.templates["schema.rng"])
-    // While libxml2 validates on one core, the other writes, flushes and hashes the files;
-    // they go in place only if the page passes.
-    let (problems, staged) = concurrently(
-      { validator.validate(page) },
-      { Result { try publisher.stage(page: page, snapshot: snapshotBytes) } })
+    // While the page is rendered, libxml2 validates what is rendered so far, and the files are
+    // written, flushed and hashed, each on a thread of its own; they go in place only if the
+    // page passes.
+    let stream = ByteStream()
+    let validation = DedicatedThread(name: "validate") { validator.validate(stream) }
+    let staging = DedicatedThread(name: "stage") {
+      Result { try publisher.stage(page: stream, snapshot: snapshotBytes) }
+    }
+    do {
+      try renderer.render(assessment, snapshotJSON: snapshotBytes, to: stream)
+    } catch {
+      _ = validation.wait()
+      (try? staging.wait().get())?.discard()
+      return fail("cannot render the page: \(error)")
+    }
+    stages.lap("rendered", ["snapshot-bytes": "\(snapshotBytes.count)"])
+    let problems = validation.wait()
+    let staged = staging.wait()
+    // The page as one buffer, only for what needs it whole (a rejected page, the email's
+    // attachment, the archive).
+    let page = { stream.joined() ?? [] }
     stages.lap("validated and staged", ["problems": "\(problems.count)"])
     var committed = false
     // Whatever stops the run before the files go in place removes them.
@@ -212,7 +221,7 @@ struct ReportJob {
           "the page failed validation: index.html:\(problem.line):\(problem.column): \(problem.message)"
         )
       }
-      try? publisher.reject(page: page)
+      try? publisher.reject(page: page())
       return fail(
         "the page failed validation (\(problems.count) problems); the published page was kept and the new one written to \(output)/index.html.rejected"
       )
@@ -238,7 +247,7 @@ struct ReportJob {
         )
       }
       emailMessage = EmailMessage.make(
-        assessment, html: html, page: page, to: options.mailTo, from: options.mailFrom)
+        assessment, html: html, page: page(), to: options.mailTo, from: options.mailFrom)
     }
     do {
       try staged.get().commit()
@@ -253,7 +262,7 @@ struct ReportJob {
       }
       if let archive = options.archive {
         try writeArchive(
-          Archive(folder: archive), page: page, snapshot: snapshotBytes, assessment: assessment,
+          Archive(folder: archive), page: page(), snapshot: snapshotBytes, assessment: assessment,
           renderer: renderer)
       }
     } catch {

@@ -38,6 +38,16 @@ public enum AtomicFile {
   public static func stage(_ bytes: [UInt8], for path: String, mode: mode_t = 0o644) throws
     -> Staged
   {
+    try stage(for: path, mode: mode) { write in try bytes.withUnsafeBytes(write) }
+  }
+
+  /// A file staged for `path` from what `contents` hands to the `write` it is given, piece by
+  /// piece (a page still being rendered), flushed once `contents` returns. If `contents` or a
+  /// write throws, nothing is left behind.
+  public static func stage(
+    for path: String, mode: mode_t = 0o644,
+    contents: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+  ) throws -> Staged {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
     let temporary =
@@ -50,7 +60,7 @@ public enum AtomicFile {
       if !closed { close(descriptor) }
     }
     do {
-      try bytes.withUnsafeBytes { buffer in
+      try contents { buffer in
         var offset = 0
         while offset < buffer.count {
           let written = Glibc.write(
@@ -87,11 +97,13 @@ public enum AtomicFile {
 public enum PublishError: Error, Sendable, CustomStringConvertible {
   case io(String, Int32)
   case locked(String)
+  /// The page's renderer gave up part of the way; what it wrote is not published.
+  case incomplete(String)
 
   public var description: String {
     switch self {
     case .io(let what, let code): return "\(what): \(String(cString: strerror(code)))"
-    case .locked(let what): return what
+    case .locked(let what), .incomplete(let what): return what
     }
   }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Parallelism
 import Snapshot
 
 /// Publishes a validated page and its snapshot into an output folder.
@@ -54,6 +55,12 @@ public struct Publisher: Sendable {
   /// the page is still being validated: the slow part of publishing a large page, off the
   /// critical path. Nothing replaces a published file until `commit()`.
   public func stage(page: [UInt8], snapshot: [UInt8]) throws -> Staged {
+    try stage(page: ByteStream(page), snapshot: snapshot)
+  }
+
+  /// As `stage(page:snapshot:)`, with the page written and hashed as it is rendered into
+  /// `page`; the snapshot's files are written first, while the page is still on its way.
+  public func stage(page: ByteStream, snapshot: [UInt8]) throws -> Staged {
     var files: [AtomicFile.Staged] = []
     do {
       files.append(try AtomicFile.stage(snapshot, for: folder + "/snapshot.json"))
@@ -61,11 +68,25 @@ public struct Publisher: Sendable {
         try AtomicFile.stage(
           Array(Self.sha256Line(snapshot, name: "snapshot.json").utf8),
           for: folder + "/snapshot.json.sha256"))
-      files.append(try AtomicFile.stage(page, for: folder + "/index.html"))
+      var digest = SHA256()
+      files.append(
+        try AtomicFile.stage(for: folder + "/index.html") { write in
+          var reader = page.makeReader()
+          while let segment = reader.nextSegment() {
+            try segment.withUnsafeBytes { bytes in
+              digest.update(bufferPointer: bytes)
+              try write(bytes)
+            }
+          }
+          guard page.waitForEnding() == .finished else {
+            throw PublishError.incomplete(
+              "the page was not rendered in full; nothing was published")
+          }
+        })
       files.append(
         try AtomicFile.stage(
-          Array(Self.sha256Line(page, name: "index.html").utf8), for: folder + "/index.html.sha256"
-        ))
+          Array(Self.sha256Line(digest: digest.finalize(), name: "index.html").utf8),
+          for: folder + "/index.html.sha256"))
     } catch {
       for file in files { file.discard() }
       throw error
@@ -89,7 +110,11 @@ public struct Publisher: Sendable {
 
   /// A line in `sha256sum` format.
   public static func sha256Line(_ bytes: [UInt8], name: String) -> String {
-    hex(bytes) + "  " + name + "\n"
+    sha256Line(digest: SHA256.hash(data: bytes), name: name)
+  }
+
+  static func sha256Line(digest: SHA256.Digest, name: String) -> String {
+    Hexadecimal.of(digest) + "  " + name + "\n"
   }
 
   /// The SHA-256 of `bytes`, in hexadecimal.

@@ -1,6 +1,7 @@
 import Assessment
 import Crypto
 import Foundation
+import Parallelism
 import Snapshot
 import Templating
 
@@ -37,14 +38,32 @@ public struct PageRenderer: Sendable {
   /// The page, with the snapshot already encoded as `snapshot.json` holds it (so a run that
   /// also writes that file encodes a large snapshot once).
   public func render(_ assessment: Assessment, snapshotJSON: [UInt8]) throws -> [UInt8] {
+    try library.render("page", pageValue(assessment, snapshotJSON: snapshotJSON))
+  }
+
+  /// The page rendered into `stream` a segment at a time, for the publish gate and the file
+  /// being written to work on while the rest is rendered: the same bytes as
+  /// `render(_:snapshotJSON:)`. The stream is finished, or abandoned if rendering fails.
+  public func render(
+    _ assessment: Assessment, snapshotJSON: [UInt8], to stream: ByteStream
+  ) throws {
+    let value: TemplateValue
+    do {
+      value = try pageValue(assessment, snapshotJSON: snapshotJSON)
+    } catch {
+      stream.abandon()
+      throw error
+    }
+    try library.render("page", value, to: stream)
+  }
+
+  private func pageValue(_ assessment: Assessment, snapshotJSON: [UInt8]) throws -> TemplateValue {
     var root = PageView(assessment: assessment, help: help, detailLimit: detailLimit).value()
     let script = try assets.text(public: "page.js")
     root["css"] = .string(try assets.text(public: "style.css"))
     root["script"] = .string(script)
     root["csp"] = .string(Self.contentSecurityPolicy(scripts: [script]))
-    let parts = Self.split(
-      Array(jsonEscapedForScript(String(decoding: snapshotJSON, as: UTF8.self)).utf8),
-      atMost: Self.maximumTextNodeBytes)
+    let parts = Self.split(jsonEscapedForScript(snapshotJSON), atMost: Self.maximumTextNodeBytes)
     root["snapshotParts"] = .list(
       parts.enumerated().map { index, part in
         .object(
@@ -54,7 +73,7 @@ public struct PageRenderer: Sendable {
           ]))
       })
     root["snapshotPartCount"] = parts.count > 1 ? .string(String(parts.count)) : .null
-    return try library.render("page", .object(root))
+    return .object(root)
   }
 
   /// The largest text node a page holds. libxml2 refuses a text node over 10,000,000 bytes

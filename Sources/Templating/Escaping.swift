@@ -26,7 +26,12 @@ extension Escaping {
   private static let jsonSpecial = ByteSet([0x3C, 0x3E, 0x26, 0xE2])
 
   static func appendHTML(_ text: String, to buffer: inout [UInt8]) {
-    appendReplacing(text, to: &buffer, candidates: Self.htmlSpecial) {
+    var text = text
+    text.withUTF8 { appendHTML($0, to: &buffer) }
+  }
+
+  static func appendHTML(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+    appendReplacing(bytes, to: &buffer, candidates: Self.htmlSpecial) {
       bytes, position in
       switch bytes[position] {
       case 0x26: return ("&amp;", 1)
@@ -59,7 +64,12 @@ extension Escaping {
   }
 
   static func appendJSON(_ text: String, to buffer: inout [UInt8]) {
-    appendReplacing(text, to: &buffer, candidates: Self.jsonSpecial) {
+    var text = text
+    text.withUTF8 { appendJSON($0, to: &buffer) }
+  }
+
+  static func appendJSON(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+    appendReplacing(bytes, to: &buffer, candidates: Self.jsonSpecial) {
       bytes, position in
       switch bytes[position] {
       case 0x3C: return (#"\u003c"#, 1)
@@ -75,38 +85,35 @@ extension Escaping {
     }
   }
 
-  /// Copies `text` into `buffer`, runs of ordinary bytes in one go, putting `replacement`'s
+  /// Copies `bytes` into `buffer`, runs of ordinary bytes in one go, putting `replacement`'s
   /// text in place of the bytes it names (and how many it covers). Only bytes in `candidates`
   /// are offered to `replacement`: the embedded snapshot of a large fleet is tens of
   /// megabytes, and a bit test per byte costs a fraction of a call.
   @inline(__always)
   private static func appendReplacing(
-    _ text: String, to buffer: inout [UInt8], candidates: ByteSet,
+    _ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8], candidates: ByteSet,
     replacement: (UnsafeBufferPointer<UInt8>, Int) -> (StaticString, Int)?
   ) {
-    var text = text
-    text.withUTF8 { bytes in
-      var runStart = 0
-      var position = 0
-      let count = bytes.count
-      while position < count {
-        guard candidates.contains(bytes[position]),
-          let (escape, width) = replacement(bytes, position)
-        else {
-          position += 1
-          continue
-        }
-        if position > runStart {
-          buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
-        }
-        buffer.append(
-          contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
-        position += width
-        runStart = position
+    var runStart = 0
+    var position = 0
+    let count = bytes.count
+    while position < count {
+      guard candidates.contains(bytes[position]),
+        let (escape, width) = replacement(bytes, position)
+      else {
+        position += 1
+        continue
       }
-      if count > runStart {
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+      if position > runStart {
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
       }
+      buffer.append(
+        contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
+      position += width
+      runStart = position
+    }
+    if count > runStart {
+      buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
     }
   }
 }
@@ -121,9 +128,17 @@ public func htmlEscaped(_ text: String) -> String {
 
 /// Escapes JSON text for embedding in a `<script type="application/json">` element.
 public func jsonEscapedForScript(_ json: String) -> String {
+  String(decoding: jsonEscapedForScript(Array(json.utf8)), as: UTF8.self)
+}
+
+/// Escapes JSON bytes for embedding in a `<script type="application/json">` element: one
+/// pass, for a snapshot of tens of megabytes.
+public func jsonEscapedForScript(_ json: [UInt8]) -> [UInt8] {
   var buffer: [UInt8] = []
-  Escaping.appendJSON(json, to: &buffer)
-  return String(decoding: buffer, as: UTF8.self)
+  // Escapes are rare in a snapshot (`<` and `&` in appliances' answers): room for some.
+  buffer.reserveCapacity(json.count + json.count / 64 + 16)
+  json.withUnsafeBufferPointer { Escaping.appendJSON($0, to: &buffer) }
+  return buffer
 }
 
 /// A set of byte values as 256 bits.

@@ -1,3 +1,4 @@
+import Parallelism
 import Synchronization
 
 /// A set of templates that can name each other as partials and parents.
@@ -41,12 +42,33 @@ public final class TemplateLibrary: Sendable {
   public func render(
     _ name: String, _ value: TemplateValue, options: RenderOptions = RenderOptions()
   ) throws(TemplateError) -> [UInt8] {
+    try existing(name).render(value, library: self, options: options)
+  }
+
+  /// Renders template `name` with `value` as the root context into `stream`, a segment at a
+  /// time (see `Template.render(_:library:options:to:)`); the stream is abandoned if the
+  /// template is missing or fails.
+  public func render(
+    _ name: String, _ value: TemplateValue, options: RenderOptions = RenderOptions(),
+    to stream: ByteStream
+  ) throws(TemplateError) {
+    let template: Template
+    do {
+      template = try existing(name)
+    } catch {
+      stream.abandon()
+      throw error
+    }
+    try template.render(value, library: self, options: options, to: stream)
+  }
+
+  private func existing(_ name: String) throws(TemplateError) -> Template {
     guard let template = try template(named: name) else {
       throw TemplateError(
         template: name, line: 0, column: 0, lineText: "", key: name,
         message: "no template named '\(name)'")
     }
-    return try template.render(value, library: self, options: options)
+    return template
   }
 
   /// Prefixes every line of `bytes` with `indentation`, leaving an empty last line alone.

@@ -16,6 +16,27 @@ extension Template {
     return renderer.output
   }
 
+  /// Renders this template into `stream`, a segment at a time as the page grows, so that
+  /// readers (the publish gate, the file being written) work on the start while the rest is
+  /// rendered. The bytes are those `render` returns. The stream is finished on success and
+  /// abandoned when rendering fails.
+  public func render(
+    _ value: TemplateValue, library: TemplateLibrary? = nil,
+    options: RenderOptions = RenderOptions(), to stream: ByteStream
+  ) throws(TemplateError) {
+    var renderer = Renderer(library: library, options: options, root: value)
+    renderer.stream = stream
+    renderer.output.reserveCapacity(Renderer.segmentBytes)
+    do {
+      try renderer.render(nodes, source: source, overrides: [:], depth: 0)
+    } catch {
+      stream.abandon()
+      throw error
+    }
+    renderer.flush()
+    stream.finish()
+  }
+
   /// Renders this template to a string.
   public func renderString(
     _ value: TemplateValue, library: TemplateLibrary? = nil,
@@ -42,6 +63,13 @@ struct Renderer {
   /// Set in a renderer that renders one chunk of a long list: chunks never split again, so the
   /// threads stay as many as the cores.
   private var inChunk = false
+  /// Where finished output goes, a segment at a time, when rendering to a stream.
+  fileprivate(set) var stream: ByteStream?
+  /// Output that must stay in `output` (a block being re-indented reads it back): nothing is
+  /// handed to the stream while it is above zero.
+  private var held = 0
+  /// About how large a segment handed to the stream is.
+  static let segmentBytes = 256 * 1024
 
   init(library: TemplateLibrary?, options: RenderOptions, root: TemplateValue) {
     self.library = library
@@ -53,6 +81,7 @@ struct Renderer {
     _ nodes: [Node], source: TemplateSource, overrides: [String: ActiveOverride], depth: Int
   ) throws(TemplateError) {
     for node in nodes {
+      if stream != nil, held == 0, output.count >= Self.segmentBytes { flush() }
       switch node {
       case .text(let bytes):
         output.append(contentsOf: bytes)
@@ -97,7 +126,8 @@ struct Renderer {
         }
         switch value {
         case .list(let items):
-          if options.concurrentLists, !inChunk, Self.weight(of: items) >= ConcurrentChunks.threshold
+          if options.concurrentLists, !inChunk, items.count >= Self.fewestItemsToSplit,
+            Self.weight(of: items) >= ConcurrentChunks.threshold
           {
             try renderConcurrently(
               items, children, source: source, overrides: overrides, depth: depth,
@@ -159,13 +189,23 @@ struct Renderer {
           continue
         }
         let start = output.count
+        held += 1
         try render(
           active.override.nodes, source: active.source, overrides: overrides, depth: depth + 1)
+        held -= 1
         let written = Array(output[start...])
         output.removeSubrange(start...)
         Self.reindent(written, from: from ?? "", to: indentation ?? "", into: &output)
       }
     }
+  }
+
+  /// Hands what is rendered so far to the stream.
+  mutating func flush() {
+    guard let stream, !output.isEmpty else { return }
+    stream.write(output)
+    output = []
+    output.reserveCapacity(Self.segmentBytes * 2)
   }
 
   /// Writes a whole number's decimal digits without making a string first.
@@ -226,11 +266,10 @@ struct Renderer {
     }
   }
 
-  /// Sections nested in sections over lists multiply: a dozen levels over three items is half
-  /// a million renders. A budget stops that with an error instead of a hang.
   /// A section's items rendered in chunks on all cores, each chunk by its own renderer from the
-  /// same context, then joined in order: the same bytes, the same first error, and the same
-  /// step budget as one renderer going through them.
+  /// same context, then joined in order (or handed to the stream in order as they are done):
+  /// the same bytes, the same first error, and the same step budget as one renderer going
+  /// through them.
   private mutating func renderConcurrently(
     _ items: [TemplateValue], _ children: [Node], source: TemplateSource,
     overrides: [String: ActiveOverride], depth: Int, at location: SourceLocation, name: String
@@ -238,22 +277,53 @@ struct Renderer {
     var start = self
     start.output = []
     start.inChunk = true
+    start.stream = nil
     let base = start
-    var chunks = ConcurrentChunks.map(count: items.count) {
-      range -> Result<(output: [UInt8], steps: Int), TemplateError> in
-      var worker = base
-      do throws(TemplateError) {
-        for item in items[range] {
-          try worker.countStep(source: source, at: location, name: name)
-          worker.stack.append(item)
-          try worker.render(children, source: source, overrides: overrides, depth: depth + 1)
-          worker.stack.removeLast()
+    let renderChunk:
+      @Sendable (Range<Int>) -> Result<(output: [UInt8], steps: Int), TemplateError> =
+        { range in
+          var worker = base
+          do throws(TemplateError) {
+            for item in items[range] {
+              try worker.countStep(source: source, at: location, name: name)
+              worker.stack.append(item)
+              try worker.render(children, source: source, overrides: overrides, depth: depth + 1)
+              worker.stack.removeLast()
+            }
+          } catch {
+            return .failure(error)
+          }
+          return .success((worker.output, worker.steps - base.steps))
         }
-      } catch {
-        return .failure(error)
+    // Each chunk counted against the whole budget from where the list began; together they
+    // must fit it too.
+    func addSteps(_ count: Int) throws(TemplateError) {
+      steps += count
+      if steps > options.maximumSteps {
+        throw TemplateError(
+          source: source, at: location, key: name,
+          message: Self.stepBudgetMessage(options.maximumSteps))
       }
-      return .success((worker.output, worker.steps - base.steps))
     }
+    if let stream, held == 0 {
+      // Each chunk goes to the stream as soon as it and those before it are done.
+      flush()
+      var failure: TemplateError?
+      ConcurrentChunks.forEachInOrder(count: items.count, renderChunk) { chunk in
+        do throws(TemplateError) {
+          let part = try chunk.get()
+          try addSteps(part.steps)
+          stream.write(part.output)
+          return true
+        } catch {
+          failure = error
+          return false
+        }
+      }
+      if let failure { throw failure }
+      return
+    }
+    var chunks = ConcurrentChunks.map(count: items.count, renderChunk)
     var total = 0
     for chunk in chunks {
       if case .success(let part) = chunk { total += part.output.count }
@@ -263,21 +333,15 @@ struct Renderer {
       let chunk = chunks[index]
       // Let go of each chunk once copied: a page's chunks are most of the page.
       chunks[index] = .success(([], 0))
-      switch chunk {
-      case .failure(let error): throw error
-      case .success(let part):
-        // Each chunk counted against the whole budget from where the list began; together
-        // they must fit it too.
-        steps += part.steps
-        if steps > options.maximumSteps {
-          throw TemplateError(
-            source: source, at: location, key: name,
-            message: Self.stepBudgetMessage(options.maximumSteps))
-        }
-        output.append(contentsOf: part.output)
-      }
+      let part = try chunk.get()
+      try addSteps(part.steps)
+      output.append(contentsOf: part.output)
     }
   }
+
+  /// A list of fewer items is not split itself, though the lists its items hold may be: one
+  /// site of 25,000 relationships is split by its relationships, not as one chunk.
+  static let fewestItemsToSplit = 16
 
   /// About how much rendering a list is: its items, and the items of the lists each holds. A
   /// page's 20 sites of 250 relationships each are worth splitting; 20 field labels are not.
@@ -297,6 +361,8 @@ struct Renderer {
     "rendering took more than \(maximum) sections, list items and partials (sections over lists nested too deep?)"
   }
 
+  /// Sections nested in sections over lists multiply: a dozen levels over three items is half
+  /// a million renders. A budget stops that with an error instead of a hang.
   private mutating func countStep(
     source: TemplateSource, at location: SourceLocation, name: String
   ) throws(TemplateError) {

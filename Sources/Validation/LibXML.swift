@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import Parallelism
 
 /// Process-wide libxml2 set-up, done once and never undone: `xmlInitParser` is not
 /// re-entrant in 2.9, and cleaning up would pull state from under other users in the process.
@@ -55,4 +56,38 @@ let parserErrorHandler: xmlStructuredErrorFunc = { userData, error in
 let sinkErrorHandler: xmlStructuredErrorFunc = { userData, error in
   guard let error else { return }
   DiagnosticSink.from(userData)?.record(UnsafePointer(error))
+}
+
+/// Feeds libxml2's reader from a byte stream, waiting for the writer when it has read all
+/// that is written so far.
+final class StreamInput {
+  private var reader: ByteStream.Reader
+  private var segment: [UInt8] = []
+  private var offset = 0
+
+  init(_ reader: ByteStream.Reader) { self.reader = reader }
+
+  /// Up to `capacity` bytes into `buffer`: how many, 0 at the end, -1 if the writer gave up.
+  func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int32 {
+    while offset == segment.count {
+      guard let next = reader.nextSegment() else {
+        return reader.stream.waitForEnding() == .abandoned ? -1 : 0
+      }
+      segment = next
+      offset = 0
+    }
+    let count = min(capacity, segment.count - offset)
+    segment.withUnsafeBytes { bytes in
+      guard let base = bytes.baseAddress else { return }
+      UnsafeMutableRawPointer(buffer).copyMemory(from: base + offset, byteCount: count)
+    }
+    offset += count
+    return Int32(count)
+  }
+}
+
+let streamReadCallback: xmlInputReadCallback = { context, buffer, length in
+  guard let context, let buffer, length > 0 else { return -1 }
+  return Unmanaged<StreamInput>.fromOpaque(context).takeUnretainedValue().read(
+    into: buffer, capacity: Int(length))
 }

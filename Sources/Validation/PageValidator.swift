@@ -1,6 +1,7 @@
 import CLibXML2
 import Crypto
 import Foundation
+import Parallelism
 
 /// The publish gate: checks a page's exact bytes with libxml2 before it may be published.
 ///
@@ -27,11 +28,15 @@ public struct PageValidator: Sendable {
   /// goes) and never held as a whole tree: a tree of a 50,000-server page took 240 MB and
   /// more time to build and free than the checks took to run.
   public func validate(_ bytes: [UInt8], name: String = "index.html") -> [PageProblem] {
+    validate(ByteStream(bytes), name: name)
+  }
+
+  /// Every problem found in the page `stream` carries, read as it is written: a page being
+  /// rendered is checked up to where the renderer has got. A stream its writer abandoned is
+  /// a page that was never whole, and never passes.
+  public func validate(_ stream: ByteStream, name: String = "index.html") -> [PageProblem] {
     LibXML.initialize()
-    guard !bytes.isEmpty else {
-      return [PageProblem(line: 1, column: 1, message: "the page is empty")]
-    }
-    if let problem = checkPrologue(bytes) { return [problem] }
+    // The schema is compiled while the first bytes are still being rendered.
     var compiled: xmlRelaxNGPtr?
     if let schema {
       switch SchemaCheck.compile(schema) {
@@ -40,16 +45,25 @@ public struct PageValidator: Sendable {
       }
     }
     defer { if let compiled { xmlRelaxNGFree(compiled) } }
+    let wanted = Self.prologue.count + 3
+    let start = Self.firstBytes(of: stream, count: wanted)
+    // Fewer bytes than asked for: the writer has ended, one way or the other.
+    if start.count < wanted, stream.waitForEnding() == .abandoned { return [Self.notWhole] }
+    guard !start.isEmpty else {
+      return [PageProblem(line: 1, column: 1, message: "the page is empty")]
+    }
+    if let problem = checkPrologue(start) { return [problem] }
     let knownElements = schema.map(SchemaCheck.elementNames) ?? []
     let sink = DiagnosticSink()
     // HUGE: lifts only size and depth limits (a large fleet's page passes 10,000,000 bytes);
     // the page is our own output and entities stay off.
     let options = Int32(
       XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_HUGE.rawValue)
-    return bytes.withUnsafeBufferPointer { buffer -> [PageProblem] in
-      let reader = buffer.withMemoryRebound(to: CChar.self) { chars in
-        xmlReaderForMemory(chars.baseAddress, Int32(chars.count), name, "UTF-8", options)
-      }
+    let input = StreamInput(stream.makeReader())
+    return withExtendedLifetime(input) { () -> [PageProblem] in
+      let reader = xmlReaderForIO(
+        streamReadCallback, nil, Unmanaged.passUnretained(input).toOpaque(), name, "UTF-8",
+        options)
       guard let reader else {
         return [PageProblem(line: 0, column: 0, message: "libxml2 could not create a reader")]
       }
@@ -94,6 +108,7 @@ public struct PageValidator: Sendable {
         }
         result = xmlTextReaderRead(reader)
       }
+      if stream.waitForEnding() == .abandoned { return [Self.notWhole] }
       if result != 0 || !sink.problems.isEmpty {
         guard !sink.problems.isEmpty else {
           return [PageProblem(line: 1, column: 1, message: "the page is not well-formed XML")]
@@ -121,15 +136,28 @@ public struct PageValidator: Sendable {
     }
   }
 
+  private static let prologue = Array("<!DOCTYPE html>".utf8)
+  /// Said of a page whose renderer gave up part of the way.
+  private static let notWhole = PageProblem(
+    line: 0, column: 0, message: "the page was not rendered in full, so it cannot be published")
+
+  /// At least `count` bytes from the start of `stream` (fewer only if the page is shorter),
+  /// waiting for the writer as needed.
+  private static func firstBytes(of stream: ByteStream, count: Int) -> [UInt8] {
+    var reader = stream.makeReader()
+    var bytes: [UInt8] = []
+    while bytes.count < count, let segment = reader.nextSegment() {
+      bytes.append(contentsOf: segment.prefix(count - bytes.count))
+    }
+    return bytes
+  }
+
   /// The page must start with exactly `<!DOCTYPE html>` (an XML declaration or another
   /// doctype would change how browsers or libxml2 read it).
   private func checkPrologue(_ bytes: [UInt8]) -> PageProblem? {
     var start = 0
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-    let expected = Array("<!DOCTYPE html>".utf8)
-    guard bytes.count >= start + expected.count,
-      Array(bytes[start..<(start + expected.count)]) == expected
-    else {
+    guard bytes.dropFirst(start).starts(with: Self.prologue) else {
       return PageProblem(
         line: 1, column: 1, message: "the page must begin with exactly <!DOCTYPE html>")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 import Report
 import Testing
 import Validation
@@ -31,6 +32,26 @@ struct PageValidatorTests {
 
   static func problems(_ page: String) -> [PageProblem] {
     PageValidator(schema: nil).validate(Array(page.utf8))
+  }
+
+  /// The verdict on `page` read as another thread writes it, `segment` bytes at a time (as a
+  /// page is validated while it is rendered); `abandonAt` makes the writer give up there.
+  static func streamed(_ page: String, segment: Int = 5, abandonAt: Int? = nil) -> [PageProblem] {
+    let bytes = Array(page.utf8)
+    let stream = ByteStream()
+    let verdict = DedicatedThread(name: "gate") { PageValidator(schema: nil).validate(stream) }
+    var start = 0
+    while start < bytes.count {
+      if let abandonAt, start >= abandonAt {
+        stream.abandon()
+        return verdict.wait()
+      }
+      let end = min(bytes.count, start + segment)
+      stream.write(Array(bytes[start..<end]))
+      start = end
+    }
+    if abandonAt != nil { stream.abandon() } else { stream.finish() }
+    return verdict.wait()
   }
 
   @Test("the good page passes")
@@ -75,6 +96,21 @@ struct PageValidatorTests {
     let problems = Self.problems(page)
     #expect(!problems.isEmpty, "\(name) was accepted")
     #expect(problems.contains { $0.line == line }, "\(name): \(problems)")
+    #expect(Self.streamed(page) == problems, "\(name), read as it is written")
+  }
+
+  @Test(
+    "a page read as it is written passes or fails as it does whole; one whose writer gave up never passes"
+  )
+  func streamedPages() {
+    #expect(Self.streamed(Self.good).isEmpty)
+    #expect(Self.streamed(Self.good, segment: 1).isEmpty)
+    let notWhole = "the page was not rendered in full, so it cannot be published"
+    let count = Self.good.utf8.count
+    for abandonAt in [0, 10, count / 2, count] {
+      let problems = Self.streamed(Self.good, segment: 7, abandonAt: abandonAt)
+      #expect(problems.map(\.message) == [notWhole], "abandoned at \(abandonAt): \(problems)")
+    }
   }
 
   @Test(

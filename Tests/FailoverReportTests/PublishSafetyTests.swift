@@ -1,4 +1,6 @@
 import Foundation
+import Parallelism
+import Publishing
 import Report
 import Testing
 import Validation
@@ -120,5 +122,50 @@ struct PublishSafetyTests {
         #expect(!text.contains(needle), "\(name) holds a secret")
       }
     }
+  }
+
+  @Test(
+    "a page written as it is rendered gives the files of a page written whole; one whose renderer gave up leaves none"
+  )
+  func stagedFromStream() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let page = try TestSupport.read(Self.fixture.appendingPathComponent("index.html"))
+    let snapshot = try TestSupport.read(Self.fixture.appendingPathComponent("snapshot.json"))
+    let names = ["index.html", "index.html.sha256", "snapshot.json", "snapshot.json.sha256"]
+    func published(_ folder: URL) throws -> [[UInt8]] {
+      try names.map { try TestSupport.read(folder.appendingPathComponent($0)) }
+    }
+    let whole = folder.appendingPathComponent("whole")
+    try Publisher(folder: whole.path).prepare()
+    try Publisher(folder: whole.path).stage(page: page, snapshot: snapshot).commit()
+    let streamed = folder.appendingPathComponent("streamed")
+    try Publisher(folder: streamed.path).prepare()
+    let stream = ByteStream()
+    let staging = DedicatedThread(name: "stage") {
+      Result { try Publisher(folder: streamed.path).stage(page: stream, snapshot: snapshot) }
+    }
+    for start in stride(from: 0, to: page.count, by: 4_093) {
+      stream.write(Array(page[start..<min(page.count, start + 4_093)]))
+    }
+    stream.finish()
+    try staging.wait().get().commit()
+    #expect(try published(streamed) == published(whole))
+    #expect(
+      String(
+        decoding: try TestSupport.read(streamed.appendingPathComponent("index.html.sha256")),
+        as: UTF8.self)
+        == Publisher.sha256Line(page, name: "index.html"))
+    // The renderer gives up half way: staging fails, and leaves no file, staged or published.
+    let broken = folder.appendingPathComponent("broken")
+    try Publisher(folder: broken.path).prepare()
+    let abandoned = ByteStream()
+    let failing = DedicatedThread(name: "stage") {
+      Result { try Publisher(folder: broken.path).stage(page: abandoned, snapshot: snapshot) }
+    }
+    abandoned.write(Array(page.prefix(page.count / 2)))
+    abandoned.abandon()
+    #expect(throws: PublishError.self) { try failing.wait().get() }
+    #expect(TestSupport.files(in: broken) { _ in true }.isEmpty)
   }
 }

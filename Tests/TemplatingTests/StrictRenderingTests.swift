@@ -1,3 +1,4 @@
+import Parallelism
 import Templating
 import Testing
 
@@ -198,82 +199,152 @@ struct StrictRenderingTests {
 
   /// A long list with nested sections, partials, inverted sections and text to escape.
   static func longList(_ count: Int, brokenAt broken: Int? = nil) -> TemplateValue {
-    .object(
-      TemplateObject([
-        (
-          "rows",
-          .list(
-            (0..<count).map { index in
-              var pairs: [(String, TemplateValue)] = [
-                ("name", .string("server <\(index)> & \"ü\"")),
-                ("tags", .list((0..<(index % 4)).map { .string("t\($0)") })),
-                ("note", index % 3 == 0 ? .null : .string("n\(index)")),
-              ]
-              if index == broken { pairs.removeFirst() }
-              return .object(TemplateObject(pairs))
-            })
-        )
-      ]))
+    .object(TemplateObject([("rows", rows(count, brokenAt: broken))]))
+  }
+
+  static func rows(_ count: Int, brokenAt broken: Int? = nil) -> TemplateValue {
+    .list(
+      (0..<count).map { index in
+        var pairs: [(String, TemplateValue)] = [
+          ("name", .string("server <\(index)> & \"ü\"")),
+          ("tags", .list((0..<(index % 4)).map { .string("t\($0)") })),
+          ("note", index % 3 == 0 ? .null : .string("n\(index)")),
+        ]
+        if index == broken { pairs.removeFirst() }
+        return .object(TemplateObject(pairs))
+      })
   }
 
   static let longListTemplate =
     "<ul>{{#rows}}<li>{{name}}{{#tags}} [{{.}}]{{/tags}}{{^note}} none{{/note}}{{#note}} {{> note}}{{/note}}</li>\n{{/rows}}</ul>"
 
+  /// How a test renders: on one core, with long lists on all cores, or on all cores into a
+  /// stream read as it is written.
+  enum Mode: CaseIterable {
+    case sequential, concurrent, streamed
+  }
+
   static func renderLongList(
-    _ value: TemplateValue, concurrent: Bool, maximumSteps: Int = 20_000_000
+    _ value: TemplateValue, _ mode: Mode, maximumSteps: Int = 20_000_000,
+    template: String = longListTemplate, partials: [String: String] = ["note": "({{note}})"]
   )
     -> Result<[UInt8], TemplateError>
   {
     Result { () throws(TemplateError) -> [UInt8] in
-      try Template(longListTemplate, name: "page.mustache").render(
-        value, library: TemplateLibrary(templates: ["note": "({{note}})"]),
-        options: RenderOptions(maximumSteps: maximumSteps, concurrentLists: concurrent))
+      let compiled = try Template(template, name: "page.mustache")
+      let library = TemplateLibrary(templates: partials)
+      let options = RenderOptions(maximumSteps: maximumSteps, concurrentLists: mode != .sequential)
+      guard mode == .streamed else {
+        return try compiled.render(value, library: library, options: options)
+      }
+      let stream = ByteStream()
+      // Read on another thread while it is written, as the publish gate reads a page.
+      let reader = DedicatedThread(name: "reader") { () -> [UInt8] in
+        var reader = stream.makeReader()
+        var bytes: [UInt8] = []
+        while let segment = reader.nextSegment() { bytes += segment }
+        return bytes
+      }
+      do throws(TemplateError) {
+        try compiled.render(value, library: library, options: options, to: stream)
+      } catch {
+        #expect(stream.waitForEnding() == .abandoned)
+        _ = reader.wait()
+        throw error
+      }
+      let read = reader.wait()
+      #expect(stream.waitForEnding() == .finished)
+      #expect(stream.joined() == read)
+      return read
     }
   }
 
   @Test(
-    "a long list renders the same bytes on all cores as on one", arguments: [255, 256, 257, 5_003])
+    "a long list renders the same bytes on all cores, and into a stream, as on one",
+    arguments: [255, 256, 257, 5_003, 20_000])
   func concurrentListsSameBytes(count: Int) throws {
     let value = Self.longList(count)
-    let concurrent = try Self.renderLongList(value, concurrent: true).get()
-    let sequential = try Self.renderLongList(value, concurrent: false).get()
-    #expect(concurrent == sequential)
-    let text = String(decoding: concurrent, as: UTF8.self)
+    let sequential = try Self.renderLongList(value, .sequential).get()
+    for mode in [Mode.concurrent, .streamed] {
+      #expect(try Self.renderLongList(value, mode).get() == sequential, "\(mode)")
+    }
+    let text = String(decoding: sequential, as: UTF8.self)
     #expect(text.contains("<li>server &lt;\(count - 1)&gt; &amp; &quot;ü&quot;"))
     #expect(text.components(separatedBy: "</li>").count == count + 1)
+  }
+
+  @Test(
+    "a few items that hold long lists, and a long list in a re-indented block, render the same bytes every way"
+  )
+  func nestedAndReindentedLists() throws {
+    // Three sites of 4,000 rows: too few to split by site, so split by their rows.
+    let sites = TemplateValue.object(
+      TemplateObject([
+        (
+          "sites",
+          .list(
+            (0..<3).map { site in
+              .object(
+                TemplateObject([
+                  ("site", .string("site \(site)")),
+                  ("rows", Self.rows(4_000)),
+                ]))
+            })
+        )
+      ]))
+    let nested = "{{#sites}}<h2>{{site}}</h2>\n" + Self.longListTemplate + "\n{{/sites}}"
+    let sequential = try Self.renderLongList(sites, .sequential, template: nested).get()
+    #expect(sequential.count > 3 * 4_000 * 20)
+    for mode in [Mode.concurrent, .streamed] {
+      #expect(
+        try Self.renderLongList(sites, mode, template: nested).get() == sequential, "\(mode)")
+    }
+    // A block given on its own line in a parent indented by four spaces is re-indented as a
+    // whole once rendered: nothing of it may leave for the stream before that.
+    let child = "{{<frame}}\n{{$body}}\n" + Self.longListTemplate + "\n{{/body}}\n{{/frame}}"
+    let partials = ["note": "({{note}})", "frame": "<div>\n    {{$body}}{{/body}}\n</div>\n"]
+    let rows = Self.longList(20_000)
+    let whole = try Self.renderLongList(rows, .sequential, template: child, partials: partials)
+      .get()
+    #expect(String(decoding: whole, as: UTF8.self).contains("\n    <ul><li>server &lt;0&gt;"))
+    for mode in [Mode.concurrent, .streamed] {
+      #expect(
+        try Self.renderLongList(rows, mode, template: child, partials: partials).get() == whole,
+        "\(mode)")
+    }
   }
 
   @Test("on all cores, the first error in the list's order is the one reported, as on one")
   func concurrentListsFirstError() throws {
     let value = Self.longList(5_000, brokenAt: 4_321)
-    let concurrentError = Self.renderLongList(value, concurrent: true)
-    let sequentialError = Self.renderLongList(value, concurrent: false)
-    guard case .failure(let concurrent) = concurrentError,
-      case .failure(let sequential) = sequentialError
-    else {
+    guard case .failure(let sequential) = Self.renderLongList(value, .sequential) else {
       Issue.record("a row without a name rendered")
       return
     }
-    #expect(concurrent.description == sequential.description)
-    #expect(concurrent.key == "name")
+    #expect(sequential.key == "name")
+    for mode in [Mode.concurrent, .streamed] {
+      guard case .failure(let error) = Self.renderLongList(value, mode) else {
+        Issue.record("a row without a name rendered (\(mode))")
+        continue
+      }
+      #expect(error.description == sequential.description)
+    }
   }
 
   @Test("on all cores, the step budget holds for the list as a whole")
   func concurrentListsStepBudget() throws {
     let value = Self.longList(5_000)
     // Every chunk alone fits in 3,000 steps; the whole list (5,000 items and their tags) does not.
-    for concurrent in [true, false] {
-      guard
-        case .failure(let error) = Self.renderLongList(
-          value, concurrent: concurrent, maximumSteps: 3_000)
+    for mode in Mode.allCases {
+      guard case .failure(let error) = Self.renderLongList(value, mode, maximumSteps: 3_000)
       else {
-        Issue.record("a 5,000-item list rendered within 3,000 steps (concurrent: \(concurrent))")
+        Issue.record("a 5,000-item list rendered within 3,000 steps (\(mode))")
         continue
       }
       #expect(error.description.contains("more than 3000 sections"))
     }
     #expect(throws: Never.self) {
-      try Self.renderLongList(value, concurrent: true, maximumSteps: 100_000).get()
+      try Self.renderLongList(value, .streamed, maximumSteps: 100_000).get()
     }
   }
 }

@@ -7,7 +7,7 @@ import Snapshot
 import Validation
 
 // page-bench --servers N [--iterations K] [--write PAGE] [--detail-limit N] [--foundation-json]
-//            [--silent-percent P] [--sequential] [--published-only]
+//            [--silent-percent P] [--sequential] [--whole-page] [--published-only] [--sites S]
 //            [--write-regions DIR --regions R]
 // Builds a snapshot of N Kea servers (N/2 load-balancing pairs, one in ten in partner-down),
 // then measures each stage from snapshot to a page that may be published, in CPU seconds (what
@@ -30,6 +30,12 @@ var silentPercent = 0
 /// In the published path, assess and encode one after the other (as `run` did before session
 /// 7), and validate, then write the files (as it did before session 9).
 var sequential = false
+/// In the published path, render the whole page, then validate it while the files are
+/// written (as `run` did in sessions 9 and 10), instead of validating and writing the page as
+/// it is rendered.
+var wholePage = false
+/// The sites the servers are spread over (the page has a section per site).
+var siteCount = 20
 /// Time only the published path, not each stage on its own first: the process's peak RSS is
 /// then what `run` needs, without what the stages left in the allocator.
 var publishedOnly = false
@@ -48,6 +54,8 @@ while let argument = arguments.next() {
   case "--foundation-json": foundationJSON = true
   case "--sequential": sequential = true
   case "--published-only": publishedOnly = true
+  case "--whole-page": wholePage = true
+  case "--sites": siteCount = max(1, Int(arguments.next() ?? "") ?? siteCount)
   case "--silent-percent": silentPercent = Int(arguments.next() ?? "") ?? silentPercent
   case "--write-regions": regionsFolder = arguments.next()
   case "--regions": regionCount = max(1, Int(arguments.next() ?? "") ?? regionCount)
@@ -57,7 +65,7 @@ while let argument = arguments.next() {
   }
 }
 
-func makeSnapshot(servers: Int, silentPercent: Int) -> Snapshot {
+func makeSnapshot(servers: Int, silentPercent: Int, siteCount: Int) -> Snapshot {
   let now = Date(timeIntervalSince1970: 1_795_300_000)
   var observations: [ApplianceObservation] = []
   let silentEvery = silentPercent > 0 ? max(1, 50 / silentPercent) : 0
@@ -73,7 +81,8 @@ func makeSnapshot(servers: Int, silentPercent: Int) -> Snapshot {
       if silentEvery > 0, pair % silentEvery == 0, index == 1 {
         observations.append(
           ApplianceObservation(
-            name: name, kind: .kea, site: "site-\(pair % 20)", endpoint: peers[index].url ?? "",
+            name: name, kind: .kea, site: "site-\(pair % siteCount)",
+            endpoint: peers[index].url ?? "",
             service: "dhcp4", askedAt: now, durationMilliseconds: 2000,
             failure: CollectionFailure(.timeout, "no answer within 2 s")))
         continue
@@ -103,7 +112,8 @@ func makeSnapshot(servers: Int, silentPercent: Int) -> Snapshot {
         ])
       observations.append(
         ApplianceObservation(
-          name: name, kind: .kea, site: "site-\(pair % 20)", endpoint: peers[index].url ?? "",
+          name: name, kind: .kea, site: "site-\(pair % siteCount)",
+          endpoint: peers[index].url ?? "",
           service: "dhcp4",
           askedAt: now, durationMilliseconds: 3, kea: status,
           exchanges: [
@@ -154,7 +164,7 @@ func statusLine(_ name: String) -> Int? {
   return nil
 }
 
-let snapshot = makeSnapshot(servers: servers, silentPercent: silentPercent)
+let snapshot = makeSnapshot(servers: servers, silentPercent: silentPercent, siteCount: siteCount)
 if let regionsFolder {
   // Whole pairs per region, so no relationship spans two regions; each region an hour's
   // worth of seconds apart at most, all within the default maximum age.
@@ -229,22 +239,35 @@ for _ in 0..<iterations {
         { [snapshot, foundationJSON] in
           (try? encoded(snapshot, foundation: foundationJSON)) ?? []
         })
-    let published = try renderer.render(assessed, snapshotJSON: bytes)
     let publisher = Publisher(folder: publishFolder.path)
-    if sequential {
-      guard validator.validate(published).isEmpty else { return }
-      try publisher.publish(page: published, snapshot: bytes)
+    if sequential || wholePage {
+      let published = try renderer.render(assessed, snapshotJSON: bytes)
+      if sequential {
+        guard validator.validate(published).isEmpty else { return }
+        try publisher.publish(page: published, snapshot: bytes)
+        return
+      }
+      // As `run` did in sessions 9 and 10: the files are written while the page is validated.
+      let (problems, staged) = concurrently(
+        { validator.validate(published) },
+        { Result { try publisher.stage(page: published, snapshot: bytes) } })
+      guard problems.isEmpty else {
+        (try? staged.get())?.discard()
+        return
+      }
+      try staged.get().commit()
       return
     }
-    // As `run` does since session 9: the files are written while the page is validated.
-    let (problems, staged) = concurrently(
-      { validator.validate(published) },
-      { Result { try publisher.stage(page: published, snapshot: bytes) } })
-    guard problems.isEmpty else {
-      (try? staged.get())?.discard()
-      return
+    // As `run` does since session 11: the page is validated and written as it is rendered.
+    let stream = ByteStream()
+    let validation = DedicatedThread(name: "validate") { validator.validate(stream) }
+    let staging = DedicatedThread(name: "stage") {
+      Result { try publisher.stage(page: stream, snapshot: bytes) }
     }
-    try staged.get().commit()
+    try renderer.render(assessed, snapshotJSON: bytes, to: stream)
+    let staged = try staging.wait().get()
+    guard validation.wait().isEmpty else { return staged.discard() }
+    try staged.commit()
   }
   publishedCosts.append(publishedCost)
   publishedPeaks.append(Double(statusLine("VmHWM") ?? 0) / 1024)
