@@ -172,9 +172,12 @@ struct ReportJob {
       history = rebuilt
       stages.lap("history read", ["runs": "\(history.runs.count)"])
     }
-    // The snapshot's JSON does not depend on the assessment: both at once, on two cores.
-    let (assessment, snapshotBytes) = concurrently(
-      { [history] in Assessor.assess(snapshot, history: history) }, { snapshot.encodedJSON() })
+    // The snapshot's JSON, and its escaped copy for the page, do not depend on the
+    // assessment: made beside it, where the assessment leaves a core idle.
+    let (assessment, embedded) = concurrently(
+      { [history] in Assessor.assess(snapshot, history: history) },
+      { EmbeddedSnapshot(json: snapshot.encodedJSON()) })
+    let snapshotBytes = embedded.json
     stages.lap(
       "assessed and encoded",
       ["relationships": "\(assessment.relationships.count)"])
@@ -199,7 +202,7 @@ struct ReportJob {
       Result { try publisher.stage(page: stream, snapshot: snapshotBytes) }
     }
     do {
-      try renderer.render(assessment, snapshotJSON: snapshotBytes, to: stream)
+      try renderer.render(assessment, embedding: embedded, to: stream)
     } catch {
       _ = validation.wait()
       (try? staging.wait().get())?.discard()

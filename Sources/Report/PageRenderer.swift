@@ -32,24 +32,31 @@ public struct PageRenderer: Sendable {
 
   /// The page's bytes. The same snapshot and assessment always give the same bytes.
   public func render(_ assessment: Assessment, snapshot: Snapshot) throws -> [UInt8] {
-    try render(assessment, snapshotJSON: snapshot.encodedJSON())
+    try render(assessment, embedding: EmbeddedSnapshot(json: snapshot.encodedJSON()))
   }
 
   /// The page, with the snapshot already encoded as `snapshot.json` holds it (so a run that
   /// also writes that file encodes a large snapshot once).
   public func render(_ assessment: Assessment, snapshotJSON: [UInt8]) throws -> [UInt8] {
-    try library.render("page", pageValue(assessment, snapshotJSON: snapshotJSON))
+    try render(assessment, embedding: EmbeddedSnapshot(json: snapshotJSON))
+  }
+
+  /// The page, with the snapshot already made ready to embed.
+  public func render(_ assessment: Assessment, embedding snapshot: EmbeddedSnapshot) throws
+    -> [UInt8]
+  {
+    try library.render("page", pageValue(assessment, embedding: snapshot))
   }
 
   /// The page rendered into `stream` a segment at a time, for the publish gate and the file
   /// being written to work on while the rest is rendered: the same bytes as
-  /// `render(_:snapshotJSON:)`. The stream is finished, or abandoned if rendering fails.
+  /// `render(_:embedding:)`. The stream is finished, or abandoned if rendering fails.
   public func render(
-    _ assessment: Assessment, snapshotJSON: [UInt8], to stream: ByteStream
+    _ assessment: Assessment, embedding snapshot: EmbeddedSnapshot, to stream: ByteStream
   ) throws {
     let value: TemplateValue
     do {
-      value = try pageValue(assessment, snapshotJSON: snapshotJSON)
+      value = try pageValue(assessment, embedding: snapshot)
     } catch {
       stream.abandon()
       throw error
@@ -57,22 +64,24 @@ public struct PageRenderer: Sendable {
     try library.render("page", value, to: stream)
   }
 
-  private func pageValue(_ assessment: Assessment, snapshotJSON: [UInt8]) throws -> TemplateValue {
+  private func pageValue(_ assessment: Assessment, embedding snapshot: EmbeddedSnapshot) throws
+    -> TemplateValue
+  {
     var root = PageView(assessment: assessment, help: help, detailLimit: detailLimit).value()
     let script = try assets.text(public: "page.js")
     root["css"] = .string(try assets.text(public: "style.css"))
     root["script"] = .string(script)
     root["csp"] = .string(Self.contentSecurityPolicy(scripts: [script]))
-    let parts = Self.split(jsonEscapedForScript(snapshotJSON), atMost: Self.maximumTextNodeBytes)
     root["snapshotParts"] = .list(
-      parts.enumerated().map { index, part in
+      snapshot.parts.enumerated().map { index, part in
         .object(
           TemplateObject([
             ("id", .string(index == 0 ? "snapshot" : "snapshot-\(index + 1)")),
-            ("json", .string(String(decoding: part, as: UTF8.self))),
+            ("json", .string(part)),
           ]))
       })
-    root["snapshotPartCount"] = parts.count > 1 ? .string(String(parts.count)) : .null
+    root["snapshotPartCount"] =
+      snapshot.parts.count > 1 ? .string(String(snapshot.parts.count)) : .null
     return .object(root)
   }
 
@@ -80,22 +89,6 @@ public struct PageRenderer: Sendable {
   /// unless told `--huge`, and other tools have limits of their own; the embedded snapshot of a
   /// large fleet is split over several script elements to stay well under them.
   public static let maximumTextNodeBytes = 1_000_000
-
-  /// `bytes` cut into pieces of at most `limit` bytes, never inside a UTF-8 character: joined
-  /// in order, they are the original text.
-  static func split(_ bytes: [UInt8], atMost limit: Int) -> [ArraySlice<UInt8>] {
-    var parts: [ArraySlice<UInt8>] = []
-    var start = 0
-    while bytes.count - start > limit {
-      var end = start + limit
-      // A continuation byte (10xxxxxx) belongs to the character before it.
-      while end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
-      parts.append(bytes[start..<end])
-      start = end
-    }
-    parts.append(bytes[start...])
-    return parts
-  }
 
   /// The email's HTML part: verdict, counts and one row per relationship, styled for mail
   /// clients, with no script. `attachmentName` is the file name the full page travels under.

@@ -231,17 +231,22 @@ for _ in 0..<iterations {
   // clear_refs resets VmHWM to the current RSS).
   try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
   let (_, publishedCost) = try await measured {
-    let (assessed, bytes) =
+    // Since session 11, `run` escapes the snapshot for the page beside the assessment too.
+    let (assessed, embedded) =
       sequential
-      ? (Assessor.assess(snapshot), try encoded(snapshot, foundation: foundationJSON))
+      ? (
+        Assessor.assess(snapshot),
+        EmbeddedSnapshot(json: try encoded(snapshot, foundation: foundationJSON))
+      )
       : concurrently(
         { [snapshot] in Assessor.assess(snapshot) },
         { [snapshot, foundationJSON] in
-          (try? encoded(snapshot, foundation: foundationJSON)) ?? []
+          EmbeddedSnapshot(json: (try? encoded(snapshot, foundation: foundationJSON)) ?? [])
         })
+    let bytes = embedded.json
     let publisher = Publisher(folder: publishFolder.path)
     if sequential || wholePage {
-      let published = try renderer.render(assessed, snapshotJSON: bytes)
+      let published = try renderer.render(assessed, embedding: embedded)
       if sequential {
         guard validator.validate(published).isEmpty else { return }
         try publisher.publish(page: published, snapshot: bytes)
@@ -264,7 +269,7 @@ for _ in 0..<iterations {
     let staging = DedicatedThread(name: "stage") {
       Result { try publisher.stage(page: stream, snapshot: bytes) }
     }
-    try renderer.render(assessed, snapshotJSON: bytes, to: stream)
+    try renderer.render(assessed, embedding: embedded, to: stream)
     let staged = try staging.wait().get()
     guard validation.wait().isEmpty else { return staged.discard() }
     try staged.commit()
