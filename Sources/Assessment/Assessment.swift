@@ -46,7 +46,9 @@ public struct Assessment: Sendable, Equatable {
 
   /// How many relationships have each severity.
   public func count(_ severity: Severity) -> Int {
-    relationships.count { $0.severity == severity }
+    // By position: iterating hands each relationship over as a copy, every field of it
+    // retained and released, to read one enum (33 ms for the page's counts at 50,000 servers).
+    relationships.indices.count { relationships[$0].severity == severity }
   }
 }
 
