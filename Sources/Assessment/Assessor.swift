@@ -91,7 +91,8 @@ public enum Assessor {
           RelationshipChange(name: last.name, id: nil, before: last, after: nil))
       }
     }
-    let failed = snapshot.appliances.count { $0.failure != nil }
+    // By position, as `Assessment.count` does: iterating would copy every observation.
+    let failed = snapshot.appliances.indices.count { snapshot.appliances[$0].failure != nil }
     let noRegionUsable = !regions.isEmpty && regions.allSatisfy { $0.status == .unusable }
     var assessment = Assessment(
       assessedAt: now, generator: snapshot.generator, inventoryDigest: snapshot.inventoryDigest,
