@@ -27,7 +27,7 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
-    .target(name: "Snapshot"),
+    .target(name: "Snapshot", dependencies: ["JSONText"]),
     .target(name: "JSONText"),
     .target(name: "Parallelism"),
     .target(name: "Templating", dependencies: ["JSONText", "Parallelism"]),

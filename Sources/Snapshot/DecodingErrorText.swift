@@ -1,3 +1,5 @@
+import JSONText
+
 /// A decoding error as one sentence a person can act on: where in the JSON (`.appliances[3].kind`)
 /// and what was wrong there, instead of Foundation's nested description.
 public enum DecodingErrorText {
@@ -8,6 +10,9 @@ public enum DecodingErrorText {
       let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
         .joined()
       return "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)"
+    case let syntax as JSONSyntaxError:
+      // Raised when a snapshot is read in outline, before any decoding (see `outline(of:)`).
+      return "line \(syntax.line), column \(syntax.column): \(syntax.message)"
     default:
       return error.localizedDescription
     }

@@ -150,6 +150,53 @@ struct MergeTests {
     #expect(merged.regions?.first?.maximumAgeSeconds == 900)
   }
 
+  /// The usual cron case: every region published since the last merge. The previous merged
+  /// snapshot is then read in outline (its regions, not its appliances), and still gives each
+  /// region's interval; a region that is not JSON is refused with where it breaks.
+  @Test(
+    "every region current: intervals learned from the previous merge; a region that is not JSON says where"
+  )
+  func steadyState() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let emea = folder.appendingPathComponent("emea")
+    let apac = folder.appendingPathComponent("apac")
+    let output = folder.appendingPathComponent("www")
+    let arguments = [
+      "merge", "--region", "emea=\(emea.path)", "--region", "apac=\(apac.path)", "--output",
+      output.path,
+    ]
+    func merged() throws -> Snapshot {
+      try Snapshot.makeDecoder().decode(
+        Snapshot.self, from: Data(contentsOf: output.appendingPathComponent("snapshot.json")))
+    }
+    for (step, offset) in [0.0, 300, 540].enumerated() {
+      try Self.publish(
+        Self.regional(sites: ["DC1"], at: Self.newest.addingTimeInterval(offset)), in: emea)
+      try Self.publish(
+        Self.regional(sites: ["DC2"], at: Self.newest.addingTimeInterval(offset)), in: apac)
+      let result = try TestSupport.run(arguments)
+      #expect(result.status == 0, "step \(step): \(result.stdout)\(result.stderr)")
+    }
+    let last = try merged()
+    #expect(last.regions?.map(\.intervalsSeconds) == [[300, 240], [300, 240]])
+    #expect(last.regions?.map(\.maximumAgeSeconds) == [900, 900])
+    #expect(last.appliances.count == 5)
+
+    try Data("{\"format\": 1,\n \"appliances\": [}".utf8).write(
+      to: apac.appendingPathComponent("snapshot.json"))
+    try FileManager.default.removeItem(at: apac.appendingPathComponent("snapshot.json.sha256"))
+    let broken = try TestSupport.run(arguments)
+    #expect(broken.status == 1, "\(broken.stdout)")
+    let report = try #require(try merged().regions?.last)
+    #expect(
+      report.problem?.hasPrefix(
+        "\(apac.path)/snapshot.json is not a failover-report snapshot: line 2, column 17: expected a value"
+      ) == true, "\(report.problem ?? "")")
+    // Its last good data, from the previous merge read whole this time.
+    #expect(try merged().appliances.filter { $0.region == "apac" }.count == 3)
+  }
+
   @Test("an appliance in two regions: exit 3, naming both files, and nothing published")
   func duplicateAppliance() throws {
     let folder = try TestSupport.temporaryFolder()

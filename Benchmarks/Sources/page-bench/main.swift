@@ -164,6 +164,18 @@ func statusLine(_ name: String) -> Int? {
   return nil
 }
 
+/// The processor the figures were taken on: this project's VMs are all "2 cores", but not all
+/// the same cores, and wall times differ by two to three times between them.
+func hostDescription() -> String {
+  let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+  func field(_ name: String) -> String {
+    info.split(separator: "\n").first { $0.hasPrefix(name) }?.split(separator: ":").last
+      .map { $0.trimmingCharacters(in: .whitespaces) } ?? "?"
+  }
+  return
+    "host=\"\(field("model name")) family \(field("cpu family")) model \(field("model\t"))\" cpus=\(ProcessInfo.processInfo.activeProcessorCount)"
+}
+
 let snapshot = makeSnapshot(servers: servers, silentPercent: silentPercent, siteCount: siteCount)
 if let regionsFolder {
   // Whole pairs per region, so no relationship spans two regions; each region an hour's
@@ -230,7 +242,7 @@ for _ in 0..<iterations {
   // From here on, the high-water mark is the published path's own (Linux: writing 5 to
   // clear_refs resets VmHWM to the current RSS).
   try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-  let (_, publishedCost) = try await measured {
+  let (published, publishedCost) = try await measured { () -> Bool in
     // Since session 11, `run` escapes the snapshot for the page beside the assessment too.
     let (assessed, embedded) =
       sequential
@@ -248,9 +260,9 @@ for _ in 0..<iterations {
     if sequential || wholePage {
       let published = try renderer.render(assessed, embedding: embedded)
       if sequential {
-        guard validator.validate(published).isEmpty else { return }
+        guard validator.validate(published).isEmpty else { return false }
         try publisher.publish(page: published, snapshot: bytes)
-        return
+        return true
       }
       // As `run` did in sessions 9 and 10: the files are written while the page is validated.
       let (problems, staged) = concurrently(
@@ -258,10 +270,10 @@ for _ in 0..<iterations {
         { Result { try publisher.stage(page: published, snapshot: bytes) } })
       guard problems.isEmpty else {
         (try? staged.get())?.discard()
-        return
+        return false
       }
       try staged.get().commit()
-      return
+      return true
     }
     // As `run` does since session 11: the page is validated and written as it is rendered.
     let stream = ByteStream()
@@ -271,8 +283,17 @@ for _ in 0..<iterations {
     }
     try renderer.render(assessed, embedding: embedded, to: stream)
     let staged = try staging.wait().get()
-    guard validation.wait().isEmpty else { return staged.discard() }
+    guard validation.wait().isEmpty else {
+      staged.discard()
+      return false
+    }
     try staged.commit()
+    return true
+  }
+  // A page the gate refused is not a published page: its time would flatter the path.
+  guard published else {
+    FileHandle.standardError.write(Data("page-bench: the page failed the gate\n".utf8))
+    exit(1)
   }
   publishedCosts.append(publishedCost)
   publishedPeaks.append(Double(statusLine("VmHWM") ?? 0) / 1024)
@@ -288,20 +309,22 @@ let peaks = String(
   Double(usage.ru_maxrss) / 1024, publishedPeaks.max() ?? 0)
 if publishedOnly {
   print(
-    String(
-      format: "servers=%d | snapshot to published page: %.0f ms wall (%.0f–%.0f ms), ", servers,
-      median(publishedCosts, \.wall) * 1000, (publishedCosts.map(\.wall).min() ?? 0) * 1000,
-      (publishedCosts.map(\.wall).max() ?? 0) * 1000) + peaks)
+    hostDescription() + " "
+      + String(
+        format: "servers=%d | snapshot to published page: %.0f ms wall (%.0f–%.0f ms), ", servers,
+        median(publishedCosts, \.wall) * 1000, (publishedCosts.map(\.wall).min() ?? 0) * 1000,
+        (publishedCosts.map(\.wall).max() ?? 0) * 1000) + peaks)
   exit(0)
 }
 let render = median(renderCosts, \.cpu)
 let validate = median(validateCosts, \.cpu)
 print(
-  String(
-    format:
-      "servers=%d page=%.1f MB problems=%d | CPU: assess=%.0f ms render=%.0f ms (snapshot JSON %.0f ms) validate=%.0f ms (%.0f %% of render; %.0f ms without the schema) | wall: assess=%.0f ms render=%.0f ms validate=%.0f ms | snapshot to published page: %.0f ms wall, ",
-    servers, Double(pageBytes) / 1e6, problemCount, median(assessCosts, \.cpu) * 1000,
-    render * 1000, median(encodeCosts, \.cpu) * 1000, validate * 1000, validate / render * 100,
-    median(withoutSchemaCosts, \.cpu) * 1000, median(assessCosts, \.wall) * 1000,
-    median(renderCosts, \.wall) * 1000,
-    median(validateCosts, \.wall) * 1000, median(publishedCosts, \.wall) * 1000) + peaks)
+  hostDescription() + " "
+    + String(
+      format:
+        "servers=%d page=%.1f MB problems=%d | CPU: assess=%.0f ms render=%.0f ms (snapshot JSON %.0f ms) validate=%.0f ms (%.0f %% of render; %.0f ms without the schema) | wall: assess=%.0f ms render=%.0f ms validate=%.0f ms | snapshot to published page: %.0f ms wall, ",
+      servers, Double(pageBytes) / 1e6, problemCount, median(assessCosts, \.cpu) * 1000,
+      render * 1000, median(encodeCosts, \.cpu) * 1000, validate * 1000, validate / render * 100,
+      median(withoutSchemaCosts, \.cpu) * 1000, median(assessCosts, \.wall) * 1000,
+      median(renderCosts, \.wall) * 1000,
+      median(validateCosts, \.wall) * 1000, median(publishedCosts, \.wall) * 1000) + peaks)
