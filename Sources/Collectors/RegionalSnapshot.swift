@@ -102,7 +102,7 @@ public enum RegionRead: Sendable {
         "\(path) is itself a merged snapshot: give merge the regional snapshots it was made from")
     }
     do {
-      return .snapshot(try decoder.decode(Snapshot.self, from: Data(bytes)), digest: digest)
+      return .snapshot(try Snapshot.decoded(fromJSON: bytes), digest: digest)
     } catch {
       return .unusable("\(path) is not a snapshot this version reads: \(describe(error))")
     }

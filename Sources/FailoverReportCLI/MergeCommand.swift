@@ -124,8 +124,9 @@ struct MergeCommand: AsyncParsableCommand {
     let path = output + "/snapshot.json"
     guard let data = FileManager.default.contents(atPath: path) else { return nil }
     do {
-      let bytes = withAppliances ? data : Data(try Snapshot.outline(of: Array(data)))
-      let snapshot = try Snapshot.makeDecoder().decode(Snapshot.self, from: bytes)
+      let bytes = Array(data)
+      let snapshot = try Snapshot.decoded(
+        fromJSON: withAppliances ? bytes : try Snapshot.outline(of: bytes))
       return snapshot.regions == nil ? nil : snapshot
     } catch {
       logger.warning(

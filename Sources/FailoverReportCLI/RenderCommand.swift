@@ -21,8 +21,8 @@ struct RenderCommand: AsyncParsableCommand {
     let logger = Logs.logger(verbose: options.verbose)
     let decoded: Snapshot
     do {
-      decoded = try Snapshot.makeDecoder().decode(
-        Snapshot.self, from: Data(contentsOf: URL(fileURLWithPath: snapshot)))
+      decoded = try Snapshot.decoded(
+        fromJSON: Array(Data(contentsOf: URL(fileURLWithPath: snapshot))))
     } catch {
       print(
         "FAILOVER UNKNOWN - cannot read the snapshot \(snapshot): \(DecodingErrorText.describe(error))"

@@ -9,7 +9,7 @@ extension JSONReader {
   public static func members(ofObject bytes: [UInt8]) throws(JSONSyntaxError) -> [(
     key: String, value: Range<Int>
   )] {
-    var parser = JSONParser<SkippedValue>(bytes: bytes)
+    var parser = JSONParser<JSONSkippedValue>(bytes: bytes)
     parser.skipWhitespace()
     guard parser.peek() == UInt8(ascii: "{") else { throw parser.error("expected an object") }
     try parser.enter()
@@ -54,16 +54,16 @@ extension JSONReader {
   }
 }
 
-/// The tree of a parser that only skips: it is never built.
-private enum SkippedValue: JSONTree {
+/// The tree of a parser that only skips or pulls: it is never built.
+enum JSONSkippedValue: JSONTree {
   case skipped
 
-  static func string(_ value: String) -> SkippedValue { .skipped }
-  static func number(_ value: Double) -> SkippedValue { .skipped }
-  static func bool(_ value: Bool) -> SkippedValue { .skipped }
-  static var null: SkippedValue { .skipped }
-  static func array(_ items: [SkippedValue]) -> SkippedValue { .skipped }
-  static func object(_ pairs: [(String, SkippedValue)]) -> SkippedValue { .skipped }
+  static func string(_ value: String) -> JSONSkippedValue { .skipped }
+  static func number(_ value: Double) -> JSONSkippedValue { .skipped }
+  static func bool(_ value: Bool) -> JSONSkippedValue { .skipped }
+  static var null: JSONSkippedValue { .skipped }
+  static func array(_ items: [JSONSkippedValue]) -> JSONSkippedValue { .skipped }
+  static func object(_ pairs: [(String, JSONSkippedValue)]) -> JSONSkippedValue { .skipped }
 }
 
 extension JSONParser {
@@ -143,7 +143,7 @@ extension JSONParser {
   }
 
   /// Moves past a number: an optional minus, digits, an optional fraction and exponent.
-  private mutating func skipNumber() throws(JSONSyntaxError) {
+  mutating func skipNumber() throws(JSONSyntaxError) {
     let start = index
     func digits() -> Int {
       let from = index

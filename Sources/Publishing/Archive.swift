@@ -331,7 +331,7 @@ public struct Archive: Sendable {
       }
       let snapshot: Snapshot
       do {
-        snapshot = try Snapshot.makeDecoder().decode(Snapshot.self, from: data)
+        snapshot = try Snapshot.decoded(fromJSON: Array(data))
       } catch {
         skipped.append(Skipped(path: run.snapshot, reason: "it is not a readable snapshot"))
         continue

@@ -24,6 +24,46 @@ public enum Timestamp {
     return text
   }
 
+  /// The time an ISO 8601 timestamp to the second names: `2026-11-22T02:15:18Z`, or with an
+  /// offset (`+01:00`, `+0100`) instead of `Z`; what `JSONDecoder`'s `.iso8601` reads. Nil
+  /// for anything else, a fraction of a second included.
+  public static func date(iso text: String) -> Date? {
+    let bytes = Array(text.utf8)
+    func number(_ start: Int, _ count: Int) -> Int? {
+      guard start + count <= bytes.count else { return nil }
+      var value = 0
+      for byte in bytes[start..<(start + count)] {
+        guard byte >= 0x30, byte <= 0x39 else { return nil }
+        value = value * 10 + Int(byte - 0x30)
+      }
+      return value
+    }
+    func byte(_ offset: Int) -> UInt8? { offset < bytes.count ? bytes[offset] : nil }
+    guard let year = number(0, 4), byte(4) == UInt8(ascii: "-"), let month = number(5, 2),
+      byte(7) == UInt8(ascii: "-"), let day = number(8, 2), byte(10) == UInt8(ascii: "T"),
+      let hour = number(11, 2), byte(13) == UInt8(ascii: ":"), let minute = number(14, 2),
+      byte(16) == UInt8(ascii: ":"), let second = number(17, 2),
+      (1...12).contains(month), day >= 1, hour < 24, minute < 60, second < 60
+    else { return nil }
+    let days = daysSinceEpoch(year: year, month: month, day: day)
+    // 31 February and the like would name a day of the next month.
+    guard civilDate(daysSinceEpoch: days) == (year, month, day) else { return nil }
+    var offset = 0
+    switch (byte(19), bytes.count) {
+    case (UInt8(ascii: "Z"), 20): break
+    case (let sign?, 25) where sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"):
+      guard let hours = number(20, 2), byte(22) == UInt8(ascii: ":"), let minutes = number(23, 2)
+      else { return nil }
+      offset = (sign == UInt8(ascii: "+") ? 1 : -1) * (hours * 3600 + minutes * 60)
+    case (let sign?, 24) where sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"):
+      guard let hours = number(20, 2), let minutes = number(22, 2) else { return nil }
+      offset = (sign == UInt8(ascii: "+") ? 1 : -1) * (hours * 3600 + minutes * 60)
+    default: return nil
+    }
+    return Date(
+      timeIntervalSince1970: Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset))
+  }
+
   /// Year, month and day of the proleptic Gregorian calendar (Howard Hinnant's
   /// `civil_from_days`, valid for every day an `Int` can count).
   static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
