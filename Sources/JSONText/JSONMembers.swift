@@ -9,47 +9,12 @@ extension JSONReader {
   public static func members(ofObject bytes: [UInt8]) throws(JSONSyntaxError) -> [(
     key: String, value: Range<Int>
   )] {
-    var parser = JSONParser<JSONSkippedValue>(bytes: bytes)
-    parser.skipWhitespace()
-    guard parser.peek() == UInt8(ascii: "{") else { throw parser.error("expected an object") }
-    try parser.enter()
-    parser.index += 1
+    var reader = JSONPullReader(bytes)
     var members: [(key: String, value: Range<Int>)] = []
-    parser.skipWhitespace()
-    if parser.peek() == UInt8(ascii: "}") {
-      parser.index += 1
-    } else {
-      while true {
-        parser.skipWhitespace()
-        guard parser.peek() == UInt8(ascii: "\"") else {
-          throw parser.error("expected a key in double quotes")
-        }
-        let key = try parser.parseString()
-        parser.skipWhitespace()
-        guard parser.peek() == UInt8(ascii: ":") else {
-          throw parser.error("expected ':' after the key")
-        }
-        parser.index += 1
-        parser.skipWhitespace()
-        let start = parser.index
-        try parser.skipValue()
-        members.append((key, start..<parser.index))
-        parser.skipWhitespace()
-        if parser.peek() == UInt8(ascii: ",") {
-          parser.index += 1
-          continue
-        }
-        guard parser.peek() == UInt8(ascii: "}") else {
-          throw parser.error("expected ',' or '}' in the object")
-        }
-        parser.index += 1
-        break
-      }
+    try reader.readObject { reader, key throws(JSONSyntaxError) in
+      members.append((key.text, try reader.skipValue()))
     }
-    parser.skipWhitespace()
-    if parser.index < bytes.count {
-      throw parser.error("expected the end of the document after the value")
-    }
+    try reader.finish()
     return members
   }
 }

@@ -25,15 +25,8 @@ public struct JSONPullReader {
   public mutating func readObject(
     _ member: (inout JSONPullReader, JSONKey) throws(JSONSyntaxError) -> Void
   ) throws(JSONSyntaxError) {
-    try expect(UInt8(ascii: "{"), "an object")
-    try parser.enter()
+    if try open(UInt8(ascii: "{"), UInt8(ascii: "}"), "an object") { return }
     defer { parser.depth -= 1 }
-    parser.index += 1
-    parser.skipWhitespace()
-    if parser.peek() == UInt8(ascii: "}") {
-      parser.index += 1
-      return
-    }
     while true {
       parser.skipWhitespace()
       guard parser.peek() == UInt8(ascii: "\"") else {
@@ -61,15 +54,8 @@ public struct JSONPullReader {
   public mutating func readArray(_ element: (inout JSONPullReader) throws(JSONSyntaxError) -> Void)
     throws(JSONSyntaxError)
   {
-    try expect(UInt8(ascii: "["), "an array")
-    try parser.enter()
+    if try open(UInt8(ascii: "["), UInt8(ascii: "]"), "an array") { return }
     defer { parser.depth -= 1 }
-    parser.index += 1
-    parser.skipWhitespace()
-    if parser.peek() == UInt8(ascii: "]") {
-      parser.index += 1
-      return
-    }
     var index = 0
     while true {
       path.append(.index(index))
@@ -155,8 +141,13 @@ public struct JSONPullReader {
   }
 
   /// Moves past the next value, checking its syntax: a member the caller does not know.
-  public mutating func skipValue() throws(JSONSyntaxError) {
+  /// Returns where the value's text is in the document.
+  @discardableResult
+  public mutating func skipValue() throws(JSONSyntaxError) -> Range<Int> {
+    parser.skipWhitespace()
+    let start = parser.index
     try parser.skipValue()
+    return start..<parser.index
   }
 
   /// Checks that nothing but whitespace follows the value read.
@@ -183,6 +174,21 @@ public struct JSONPullReader {
   /// The error for an object that lacks a member it must have.
   public func missing(_ key: String) -> JSONSyntaxError {
     error("the required member \"\(key)\" is missing")
+  }
+
+  /// Moves into the object or array at the reader. True when it is empty, and then already
+  /// closed; otherwise the caller reads its members and leaves its depth.
+  private mutating func open(_ opening: UInt8, _ closing: UInt8, _ what: String)
+    throws(JSONSyntaxError) -> Bool
+  {
+    try expect(opening, what)
+    try parser.enter()
+    parser.index += 1
+    parser.skipWhitespace()
+    guard parser.peek() == closing else { return false }
+    parser.index += 1
+    parser.depth -= 1
+    return true
   }
 
   private mutating func expect(_ opening: UInt8, _ what: String) throws(JSONSyntaxError) {

@@ -63,7 +63,7 @@ struct SnapshotOutlineTests {
       ("{\"appliances\": [tru]}", 1, 17, "expected 'true'"),
       ("{\"format\": 1}\n x", 2, 2, "expected the end of the document after the value"),
       ("{\"appliances\": [\"never closed", 1, 30, "this string is never closed"),
-      ("[1]", 1, 1, "expected an object"),
+      ("[1]", 1, 1, "expected an object, found an array"),
       ("{\"a\": 1,}", 1, 9, "expected a key in double quotes"),
     ])
   func damaged(text: String, line: Int, column: Int, message: String) {
