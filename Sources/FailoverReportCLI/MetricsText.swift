@@ -14,12 +14,18 @@ enum MetricsText {
         lines.append("failover_report_\(name)\(labels) \(sample.value)")
       }
     }
+    // On a merged page two regions may both have "server1 & server2": the region label keeps
+    // their series apart (node_exporter refuses a textfile that repeats one).
+    func named(_ relationship: RelationshipAssessment) -> String {
+      let name = "relationship=\"\(label(relationship.name))\""
+      return relationship.region.map { "region=\"\(label($0))\"," + name } ?? name
+    }
     gauge(
       "relationship_severity",
       "Severity of each relationship: 0 ok, 1 unknown, 2 warning, 3 critical.",
       assessment.relationships.map { relationship in
         (
-          "relationship=\"\(label(relationship.name))\",kind=\"\(relationship.kind.rawValue)\"",
+          "\(named(relationship)),kind=\"\(relationship.kind.rawValue)\"",
           String(relationship.severity.rank)
         )
       })
@@ -29,12 +35,31 @@ enum MetricsText {
         relationship.servers.flatMap { server in
           KeaHAState.all.map { state in
             (
-              "relationship=\"\(label(relationship.name))\",server=\"\(label(server.name))\",state=\"\(state)\"",
+              "\(named(relationship)),server=\"\(label(server.name))\",state=\"\(state)\"",
               server.state == state ? "1" : "0"
             )
           }
         }
       })
+    if !assessment.regions.isEmpty {
+      // A merge never reads the clock, so the monitoring system compares these with its own:
+      // a region whose run stopped, or every region at once, shows as an old timestamp.
+      gauge(
+        "region_current", "1 when the region's snapshot is fresh, 0 when stale or unusable.",
+        assessment.regions.map { ("region=\"\(label($0.name))\"", $0.status == .fresh ? "1" : "0") }
+      )
+      gauge(
+        "region_snapshot_timestamp_seconds",
+        "When the data shown for the region was collected (absent when there is none).",
+        assessment.regions.compactMap { region in
+          region.collectedAt.map {
+            ("region=\"\(label(region.name))\"", "\(Int($0.timeIntervalSince1970))")
+          }
+        })
+      gauge(
+        "region_maximum_age_seconds", "How old the region's snapshot may be before it is stale.",
+        assessment.regions.map { ("region=\"\(label($0.name))\"", "\($0.maximumAgeSeconds)") })
+    }
     gauge(
       "appliance_up", "1 when the appliance gave a usable answer.",
       snapshot.appliances.map { ("appliance=\"\(label($0.name))\"", $0.failure == nil ? "1" : "0") }

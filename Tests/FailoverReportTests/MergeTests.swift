@@ -5,6 +5,8 @@ import Publishing
 import Snapshot
 import Testing
 
+@testable import FailoverReportCLI
+
 /// `merge`: regional snapshots into one page, each region's state shown, nothing silently
 /// dropped, the same inputs giving the same bytes.
 @Suite("Merging regional snapshots")
@@ -264,6 +266,55 @@ struct MergeTests {
       assessment.relationships.map(\.id).allSatisfy {
         $0.hasPrefix("in-eu-") || $0.hasPrefix("in-us-")
       })
+  }
+
+  /// node_exporter refuses a textfile that repeats a series; two regions with the same HA
+  /// names must not. Each region's freshness and time are there for the monitoring system to
+  /// compare with its own clock, which a merge never reads.
+  @Test("metrics: one series per relationship across regions, and each region's freshness and time")
+  func metrics() throws {
+    let one = try Self.regional(sites: ["DC1"], at: Self.newest)
+    var other = try Self.regional(sites: ["DC1"], at: Self.newest.addingTimeInterval(-3600))
+    other.appliances = other.appliances.map {
+      var appliance = $0
+      appliance.name = "copy-" + appliance.name
+      return appliance
+    }
+    let merged = try SnapshotMerger(generator: "test").merge(
+      [
+        (RegionSource(name: "eu", path: "eu"), .snapshot(one, digest: "a")),
+        (RegionSource(name: "us \"west\"", path: "us"), .snapshot(other, digest: "b")),
+        (RegionSource(name: "ap", path: "ap"), .unusable("no snapshot")),
+      ], previous: nil, fallbackNow: Self.newest)
+    let text = MetricsText.make(Assessor.assess(merged), snapshot: merged)
+    let samples = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+    let series = samples.map { $0[..<($0.lastIndex(of: " ") ?? $0.endIndex)] }
+    #expect(Set(series).count == series.count, "\(text)")
+    let severities = samples.filter { $0.hasPrefix("failover_report_relationship_severity{") }
+    #expect(severities.count == 2)
+    #expect(
+      severities.contains { $0.hasPrefix("failover_report_relationship_severity{region=\"eu\",") })
+    #expect(
+      severities.contains {
+        $0.hasPrefix("failover_report_relationship_severity{region=\"us \\\"west\\\"\",")
+      })
+    let newest = Int(Self.newest.timeIntervalSince1970)
+    for line in [
+      "failover_report_region_current{region=\"eu\"} 1",
+      "failover_report_region_current{region=\"us \\\"west\\\"\"} 0",
+      "failover_report_region_current{region=\"ap\"} 0",
+      "failover_report_region_snapshot_timestamp_seconds{region=\"eu\"} \(newest)",
+      "failover_report_region_snapshot_timestamp_seconds{region=\"us \\\"west\\\"\"} \(newest - 3600)",
+      "failover_report_region_maximum_age_seconds{region=\"ap\"} 900",
+      "failover_report_last_success_timestamp_seconds \(newest)",
+    ] {
+      #expect(samples.contains(Substring(line)), "\(line) in \(text)")
+    }
+    // The unusable region has no data, so no time.
+    #expect(!text.contains("failover_report_region_snapshot_timestamp_seconds{region=\"ap\"}"))
+    // One run's metrics have no region series.
+    let single = MetricsText.make(Assessor.assess(one), snapshot: one)
+    #expect(!single.contains("region"))
   }
 
   @Test("the maximum age follows a region's usual interval, and an outage does not count as one")
