@@ -36,6 +36,13 @@ struct MergeCommand: AsyncParsableCommand {
       valueName: "S"))
   var maxAge: Int?
 
+  @Flag(
+    name: .long,
+    help: ArgumentHelp(
+      "Do not compare the newest snapshot with this machine's clock: for merging archived snapshots after the fact."
+    ))
+  var noClockCheck = false
+
   @OptionGroup var options: OutputOptions
 
   func validate() throws {
@@ -59,13 +66,15 @@ struct MergeCommand: AsyncParsableCommand {
     throw ExitCode(
       Self.merge(
         sources, output: output, maximumAge: maxAge, options: options, logger: logger,
-        started: Date()))
+        started: Date(), checksClock: !noClockCheck))
   }
 
   /// Reads, merges and publishes; returns the exit code. `demo --regions` ends here too.
+  /// With `checksClock`, a merge whose newest regional snapshot is older, by `started`, than
+  /// any region's maximum age says so in its status line and exits at least 1.
   static func merge(
     _ sources: [RegionSource], output: String, maximumAge: Int?, options: OutputOptions,
-    logger: Logger, started: Date
+    logger: Logger, started: Date, checksClock: Bool = true
   ) -> Int32 {
     let reads = Self.readAll(sources)
     for (source, read) in zip(sources, reads) {
@@ -95,8 +104,16 @@ struct MergeCommand: AsyncParsableCommand {
         "a region is stale",
         metadata: ["region": "\(report.name)", "reason": "\(report.problem ?? "")"])
     }
-    return ReportJob(output: output, options: options, logger: logger)
-      .publish(merged, durationSeconds: Date().timeIntervalSince(started))
+    var job = ReportJob(output: output, options: options, logger: logger)
+    let anyData = reads.contains { if case .snapshot = $0 { true } else { false } }
+    if checksClock, anyData, let regions = merged.regions {
+      job.silence = SilentRegions.check(
+        newest: merged.collectedAt,
+        limitSeconds: regions.map(\.maximumAgeSeconds).max()
+          ?? SnapshotMerger.defaultMaximumAgeSeconds,
+        clock: started)
+    }
+    return job.publish(merged, durationSeconds: Date().timeIntervalSince(started))
   }
 
   /// Every region's snapshot, read and decoded on all cores: at 20 regions of 2,500 servers

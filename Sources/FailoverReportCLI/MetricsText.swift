@@ -42,8 +42,8 @@ enum MetricsText {
         }
       })
     if !assessment.regions.isEmpty {
-      // A merge never reads the clock, so the monitoring system compares these with its own:
-      // a region whose run stopped, or every region at once, shows as an old timestamp.
+      // Like the page, these never depend on the clock: the monitoring system compares them
+      // with its own, so a region whose run stopped shows as an old timestamp.
       gauge(
         "region_current", "1 when the region's snapshot is fresh, 0 when stale or unusable.",
         assessment.regions.map { ("region=\"\(label($0.name))\"", $0.status == .fresh ? "1" : "0") }

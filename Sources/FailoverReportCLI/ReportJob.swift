@@ -19,6 +19,10 @@ struct ReportJob {
   /// Whether the status line goes to stdout; off for `demo --regions`' regional jobs, so the
   /// one line printed is the merged page's.
   var printsStatusLine = true
+  /// Set by `merge` when every region has been silent too long by the clock: the status line
+  /// says so and the exit code is at least 1 (the page, a pure function of the snapshots, does
+  /// not change).
+  var silence: SilentRegions?
 
   /// Collects from the inventory and publishes; returns the exit code.
   func run(inventoryPath: String, environment: [String: String]) async -> Int32 {
@@ -280,9 +284,19 @@ struct ReportJob {
       }
     }
     stages.lap("written")
-    let status = ExitStatus(assessment)
+    var status = ExitStatus(assessment)
+    if let silence {
+      if status == .ok { status = .warning }
+      logger.warning(
+        "no region has published for longer than any region may be late",
+        metadata: [
+          "newest": "\(Timestamp.iso(silence.newest))", "seconds": "\(silence.silenceSeconds)",
+        ])
+    }
     if printsStatusLine {
-      print(StatusLine.make(assessment, status: status, durationSeconds: durationSeconds))
+      print(
+        StatusLine.make(
+          assessment, status: status, durationSeconds: durationSeconds, silence: silence))
     }
     if options.verbose {
       for line in TextSummary.lines(assessment) { print(line) }

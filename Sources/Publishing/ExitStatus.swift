@@ -51,9 +51,10 @@ public enum StatusLine {
     return line
   }
 
-  public static func make(_ assessment: Assessment, status: ExitStatus, durationSeconds: Double)
-    -> String
-  {
+  public static func make(
+    _ assessment: Assessment, status: ExitStatus, durationSeconds: Double,
+    silence: SilentRegions? = nil
+  ) -> String {
     let total = assessment.relationships.count
     var text = "FAILOVER \(status.label) - "
     let relationshipWorst = Severity.worst(assessment.relationships.map(\.severity))
@@ -75,6 +76,7 @@ public enum StatusLine {
     }
     text += regionClause(assessment.regions)
     text += unansweredClause(assessment.unansweredQuestions)
+    text += silence?.clause ?? ""
     let perfdata = [
       "ok=\(assessment.count(.ok))", "warning=\(assessment.count(.warning))",
       "critical=\(assessment.count(.critical))", "unknown=\(assessment.count(.unknown))",
@@ -88,7 +90,7 @@ public enum StatusLine {
       : [
         "regions=\(assessment.regions.count)",
         "regions_not_current=\(assessment.regionsNotCurrent.count)",
-      ]
+      ] + (silence.map { ["silent_for=\($0.silenceSeconds)s"] } ?? [])
     return text.replacingOccurrences(of: "|", with: "/") + " | "
       + (perfdata + regionData).joined(separator: " ")
   }

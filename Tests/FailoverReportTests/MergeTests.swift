@@ -166,7 +166,7 @@ struct MergeTests {
     let output = folder.appendingPathComponent("www")
     let arguments = [
       "merge", "--region", "emea=\(emea.path)", "--region", "apac=\(apac.path)", "--output",
-      output.path,
+      output.path, "--no-clock-check",
     ]
     func merged() throws -> Snapshot {
       try Snapshot.makeDecoder().decode(
@@ -266,6 +266,54 @@ struct MergeTests {
       assessment.relationships.map(\.id).allSatisfy {
         $0.hasPrefix("in-eu-") || $0.hasPrefix("in-us-")
       })
+  }
+
+  /// A merge judges regions against the newest of them, so when every regional run stops
+  /// the page alone would stay green: the status line and the exit code compare the newest
+  /// snapshot with the clock. The page does not change.
+  @Test(
+    "every region silent by the clock: exit 1 and a status line that says so; the page unchanged")
+  func silentRegions() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let now = Timestamp.wholeSeconds(Date())
+    let emea = folder.appendingPathComponent("emea")
+    let apac = folder.appendingPathComponent("apac")
+    func merge(into name: String, extra: [String] = []) throws -> TestSupport.Result {
+      try TestSupport.run(
+        [
+          "merge", "--region", "emea=\(emea.path)", "--region", "apac=\(apac.path)", "--output",
+          folder.appendingPathComponent(name).path,
+        ] + extra)
+    }
+    // Both regions published two hours ago, and nothing since.
+    let then = now.addingTimeInterval(-7200)
+    try Self.publish(Self.regional(sites: ["DC1"], at: then), in: emea)
+    try Self.publish(Self.regional(sites: ["DC2"], at: then), in: apac)
+    let silent = try merge(into: "silent")
+    #expect(silent.status == 1, "\(silent.stdout)\(silent.stderr)")
+    #expect(
+      silent.stdout.hasPrefix(
+        "FAILOVER WARNING - all 2 relationships healthy; no region has published for "))
+    #expect(
+      silent.stdout.contains(
+        ": the newest snapshot is of \(Timestamp.iso(then)), more than the largest maximum age (15 min) ago by this machine's clock | "
+      ), "\(silent.stdout)")
+    #expect(silent.stdout.contains("regions_not_current=0 silent_for="))
+    #expect(
+      silent.stderr.contains("no region has published for longer than any region may be late"))
+    // Replaying archived snapshots: no clock, and the same page either way.
+    let replayed = try merge(into: "replayed", extra: ["--no-clock-check"])
+    #expect(replayed.status == 0, "\(replayed.stdout)")
+    #expect(!replayed.stdout.contains("no region has published"))
+    #expect(
+      try TestSupport.read(folder.appendingPathComponent("silent/index.html"))
+        == TestSupport.read(folder.appendingPathComponent("replayed/index.html")))
+    // One region publishes again: the merge is current.
+    try Self.publish(Self.regional(sites: ["DC1"], at: now), in: emea)
+    let current = try merge(into: "current")
+    #expect(!current.stdout.contains("no region has published"), "\(current.stdout)")
+    #expect(current.stdout.contains("apac (stale, 2 h old)"))
   }
 
   /// node_exporter refuses a textfile that repeats a series; two regions with the same HA
