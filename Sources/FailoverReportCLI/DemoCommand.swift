@@ -30,6 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
   )
   var regions = false
 
+  @OptionGroup var collection: CollectionOptions
   @OptionGroup var options: OutputOptions
 
   func validate() throws {
@@ -75,7 +76,9 @@ struct DemoCommand: AsyncParsableCommand {
       code = await runRegions(regionalInventories, logger: logger)
     } else {
       code = await ReportJob(output: output, options: options, logger: logger)
-        .run(inventoryPath: inventoryPath, environment: ProcessInfo.processInfo.environment)
+        .run(
+          inventoryPath: inventoryPath, collection: collection,
+          environment: ProcessInfo.processInfo.environment)
     }
     await simulator.stop()
     let page = URL(fileURLWithPath: output).standardizedFileURL.appendingPathComponent("index.html")
@@ -103,7 +106,9 @@ extension DemoCommand {
       let folder = output + "/regions/" + name
       _ = await ReportJob(
         output: folder, options: regional, logger: logger, printsStatusLine: false
-      ).run(inventoryPath: path, environment: ProcessInfo.processInfo.environment)
+      ).run(
+        inventoryPath: path, collection: collection,
+        environment: ProcessInfo.processInfo.environment)
       sources.append(RegionSource(name: name, path: folder))
     }
     return MergeCommand.merge(

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Report
 
-/// The flags `run` and `demo` share: where things go and how long collection may take.
+/// The flags every publishing command shares (`run`, `demo`, `merge`, `render`): what is
+/// written besides the page, and how.
 struct OutputOptions: ParsableArguments {
   @Option(
     name: .long,
@@ -50,16 +51,6 @@ struct OutputOptions: ParsableArguments {
     help: ArgumentHelp("Write the assessed snapshot as JSON to FILE.", valueName: "FILE"))
   var json: String?
 
-  @Option(name: .long, help: "Seconds one appliance may take (default: the inventory's, else 5).")
-  var timeout: Double?
-
-  @Option(name: .long, help: "Seconds the whole collection may take.")
-  var deadline: Double = 60
-
-  @Option(
-    name: .long, help: "How many appliances are asked at once (default: the inventory's, else 64).")
-  var concurrency: Int?
-
   @Option(name: .long, help: "Seconds to wait for another run's lock on the output folder.")
   var lockTimeout: Double = 30
 
@@ -87,12 +78,6 @@ struct OutputOptions: ParsableArguments {
   var verbose = false
 
   func validate() throws {
-    if let timeout, !(timeout > 0 && timeout <= 3600) {
-      throw ValidationError("--timeout must be between 0 and 3600 seconds")
-    }
-    if !(deadline > 0 && deadline <= 86400) {
-      throw ValidationError("--deadline must be between 0 and 86400 seconds")
-    }
     for address in mailTo + [mailFrom].compactMap({ $0 })
     where !EmailMessage.isPlainAddress(address) {
       throw ValidationError(
@@ -106,8 +91,5 @@ struct OutputOptions: ParsableArguments {
       }
     }
     if detailLimit < 0 { throw ValidationError("--detail-limit must be 0 or more") }
-    if let concurrency, !(1...4096).contains(concurrency) {
-      throw ValidationError("--concurrency must be from 1 to 4096")
-    }
   }
 }

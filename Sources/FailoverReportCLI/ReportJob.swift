@@ -25,7 +25,9 @@ struct ReportJob {
   var silence: SilentRegions?
 
   /// Collects from the inventory and publishes; returns the exit code.
-  func run(inventoryPath: String, environment: [String: String]) async -> Int32 {
+  func run(inventoryPath: String, collection: CollectionOptions, environment: [String: String])
+    async -> Int32
+  {
     let inventory: Inventory
     let inventoryBytes: Data
     do {
@@ -44,9 +46,9 @@ struct ReportJob {
       }
     }
     let settings = CollectionSettings(
-      timeout: options.timeout ?? inventory.defaults.timeout,
-      concurrency: options.concurrency ?? inventory.defaults.concurrency,
-      deadline: options.deadline,
+      timeout: collection.timeout ?? inventory.defaults.timeout,
+      concurrency: collection.concurrency ?? inventory.defaults.concurrency,
+      deadline: collection.deadline,
       maximumResponseBytes: inventory.defaults.maximumResponseBytes)
     let started = Date()
     logger.info("collecting", metadata: ["appliances": "\(inventory.appliances.count)"])

@@ -17,12 +17,15 @@ struct RunCommand: AsyncParsableCommand {
       "Where index.html, index.html.sha256 and snapshot.json are published.", valueName: "DIR"))
   var output: String
 
+  @OptionGroup var collection: CollectionOptions
   @OptionGroup var options: OutputOptions
 
   func run() async throws {
     let logger = Logs.logger(verbose: options.verbose)
     let code = await ReportJob(output: output, options: options, logger: logger)
-      .run(inventoryPath: inventory, environment: ProcessInfo.processInfo.environment)
+      .run(
+        inventoryPath: inventory, collection: collection,
+        environment: ProcessInfo.processInfo.environment)
     throw ExitCode(code)
   }
 }

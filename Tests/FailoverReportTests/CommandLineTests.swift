@@ -107,6 +107,19 @@ struct CommandLineTests {
     let negative = try TestSupport.run(["demo", "--detail-limit=-1"])
     #expect(negative.status == 3)
     #expect(negative.stderr.contains("--detail-limit must be 0 or more"))
+    let badTimeout = try TestSupport.run(["demo", "--timeout", "0"])
+    #expect(badTimeout.status == 3)
+    #expect(badTimeout.stderr.contains("--timeout must be between 0 and 3600 seconds"))
+    // merge and render ask no appliance: a collection flag there is a mistake, not ignored.
+    for command in [
+      ["merge", "--region", "a=/nonexistent", "--output", "/tmp/x"],
+      ["render", "--snapshot", "/nonexistent", "--output", "/tmp/x"],
+    ] {
+      let collectionFlag = try TestSupport.run(command + ["--timeout", "2"])
+      #expect(collectionFlag.status == 3)
+      #expect(
+        collectionFlag.stderr.contains("Unknown option '--timeout'"), "\(collectionFlag.stderr)")
+    }
   }
 
   @Test("past --detail-limit the demo's healthy relationships are one line each, problems in full")
