@@ -3,15 +3,16 @@ import Foundation
 import Report
 
 /// An RFC 5322 message ready for `sendmail -t`: a text summary and a short HTML report as
-/// alternatives, and the full status page attached, so the mail reads well in any client and
-/// the page travels with it as evidence.
+/// alternatives, and the full status page attached when it is small enough to travel by mail,
+/// so the mail reads well in any client and the page travels with it as evidence.
 enum EmailMessage {
   /// The file name the page is attached under.
   static let attachmentName = "failover-status.html"
 
+  /// `page` is the page's bytes when `note` says it is attached.
   static func make(
-    _ assessment: Assessment, html: [UInt8], page: [UInt8], to recipients: [String] = [],
-    from sender: String? = nil
+    _ assessment: Assessment, html: [UInt8], page: [UInt8], note: EmailPage,
+    to recipients: [String] = [], from sender: String? = nil
   ) -> String {
     let digest = String(assessment.inventoryDigest.prefix(16))
     let seconds = Int(assessment.assessedAt.timeIntervalSince1970)
@@ -24,8 +25,14 @@ enum EmailMessage {
       lines.isEmpty
       ? "All \(assessment.relationships.count) relationships are healthy.\r\n"
       : lines.joined(separator: "\r\n") + "\r\n"
-    text +=
-      "\r\nThe full status page is attached (\(attachmentName)); it opens in any browser without a network connection.\r\n"
+    switch note {
+    case .attached(let name):
+      text +=
+        "\r\nThe full status page is attached (\(name)); it opens in any browser without a network connection.\r\n"
+    case .withheld(_, _, let path, let digest):
+      text +=
+        "\r\nThe full status page is not attached: \(note.withheldReason ?? ""). It is published as \(path), SHA-256 \(digest).\r\n"
+    }
     var message = ""
     if let sender { message += "From: \(sender)\r\n" }
     if !recipients.isEmpty { message += "To: \(recipients.joined(separator: ", "))\r\n" }
@@ -42,9 +49,11 @@ enum EmailMessage {
     message += part(alternative, type: "text/plain; charset=utf-8", Array(text.utf8))
     message += part(alternative, type: "text/html; charset=utf-8", html)
     message += "--\(alternative)--\r\n\r\n"
-    message += part(
-      mixed, type: "text/html; charset=utf-8; name=\"\(attachmentName)\"", page,
-      disposition: "attachment; filename=\"\(attachmentName)\"")
+    if case .attached(let name) = note {
+      message += part(
+        mixed, type: "text/html; charset=utf-8; name=\"\(name)\"", page,
+        disposition: "attachment; filename=\"\(name)\"")
+    }
     message += "--\(mixed)--\r\n"
     return message
   }

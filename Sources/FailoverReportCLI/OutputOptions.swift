@@ -43,6 +43,13 @@ struct OutputOptions: ParsableArguments {
   var sendmail: String?
 
   @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Attach the page to the email only up to MB megabytes; a larger page is named by its path and digest instead (0: never attach).",
+      valueName: "MB"))
+  var attachmentLimit: Int = 10
+
+  @Option(
     name: .long, help: ArgumentHelp("Write a node_exporter textfile to FILE.", valueName: "FILE"))
   var metrics: String?
 
@@ -91,5 +98,8 @@ struct OutputOptions: ParsableArguments {
       }
     }
     if detailLimit < 0 { throw ValidationError("--detail-limit must be 0 or more") }
+    if !(0...1000).contains(attachmentLimit) {
+      throw ValidationError("--attachment-limit must be from 0 to 1000 megabytes")
+    }
   }
 }

@@ -238,9 +238,21 @@ struct ReportJob {
     var emailMessage: String?
     if options.email != nil || !options.mailTo.isEmpty {
       // The email's HTML passes the same gate as the page, before anything is published.
+      // A page past the attachment limit is named, not attached: a message of a hundred
+      // megabytes never reaches a mailbox.
+      let pageBytes = stream.byteCount
+      let limit = options.attachmentLimit * 1_000_000
+      let note: EmailPage =
+        pageBytes <= limit
+        ? .attached(name: EmailMessage.attachmentName)
+        : .withheld(
+          bytes: pageBytes, limitBytes: limit,
+          path: URL(fileURLWithPath: output).standardizedFileURL.appendingPathComponent(
+            "index.html"
+          ).path, digest: (try? staged.get().pageDigest) ?? "unknown")
       let html: [UInt8]
       do {
-        html = try renderer.renderEmail(assessment, attachmentName: EmailMessage.attachmentName)
+        html = try renderer.renderEmail(assessment, page: note)
       } catch {
         return fail("cannot render the email: \(error)")
       }
@@ -256,7 +268,9 @@ struct ReportJob {
         )
       }
       emailMessage = EmailMessage.make(
-        assessment, html: html, page: page(), to: options.mailTo, from: options.mailFrom)
+        assessment, html: html,
+        page: note == .attached(name: EmailMessage.attachmentName) ? page() : [],
+        note: note, to: options.mailTo, from: options.mailFrom)
     }
     do {
       try staged.get().commit()

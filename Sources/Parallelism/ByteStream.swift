@@ -79,6 +79,13 @@ public final class ByteStream: @unchecked Sendable {
     return bytes
   }
 
+  /// How many bytes have been written so far: all of them once the writer has finished.
+  public var byteCount: Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return count
+  }
+
   /// A reader from the first byte.
   public func makeReader() -> Reader { Reader(stream: self) }
 

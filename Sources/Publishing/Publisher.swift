@@ -34,6 +34,8 @@ public struct Publisher: Sendable {
     /// reader who finds the new page finds its snapshot.
     let files: [AtomicFile.Staged]
     let folder: String
+    /// The page's SHA-256, in hexadecimal, as `index.html.sha256` holds it.
+    public let pageDigest: String
 
     public func commit() throws {
       for (index, file) in files.enumerated() {
@@ -62,6 +64,7 @@ public struct Publisher: Sendable {
   /// `page`; the snapshot's files are written first, while the page is still on its way.
   public func stage(page: ByteStream, snapshot: [UInt8]) throws -> Staged {
     var files: [AtomicFile.Staged] = []
+    let pageDigest: String
     do {
       files.append(try AtomicFile.stage(snapshot, for: folder + "/snapshot.json"))
       files.append(
@@ -83,15 +86,17 @@ public struct Publisher: Sendable {
               "the page was not rendered in full; nothing was published")
           }
         })
+      let pageHash = digest.finalize()
+      pageDigest = Hexadecimal.of(pageHash)
       files.append(
         try AtomicFile.stage(
-          Array(Self.sha256Line(digest: digest.finalize(), name: "index.html").utf8),
+          Array(Self.sha256Line(digest: pageHash, name: "index.html").utf8),
           for: folder + "/index.html.sha256"))
     } catch {
       for file in files { file.discard() }
       throw error
     }
-    return Staged(files: files, folder: folder)
+    return Staged(files: files, folder: folder, pageDigest: pageDigest)
   }
 
   /// Removes temporary files that a run killed mid-write left behind (`.index.html.tmp-…`).

@@ -90,13 +90,27 @@ public struct PageRenderer: Sendable {
   /// large fleet is split over several script elements to stay well under them.
   public static let maximumTextNodeBytes = 1_000_000
 
-  /// The email's HTML part: verdict, counts and one row per relationship, styled for mail
-  /// clients, with no script. `attachmentName` is the file name the full page travels under.
-  public func renderEmail(_ assessment: Assessment, attachmentName: String) throws -> [UInt8] {
-    var root = PageView(assessment: assessment, help: help).emailValue()
+  /// The email's HTML part: verdict, counts and one row per relationship (past
+  /// `detailLimit` relationships, one per problem and a count of the healthy ones), styled for
+  /// mail clients, with no script; and how the full page travels with it.
+  public func renderEmail(_ assessment: Assessment, page: EmailPage) throws -> [UInt8] {
+    var root = PageView(assessment: assessment, help: help, detailLimit: detailLimit)
+      .emailValue()
     root["css"] = .string(try assets.text(public: "email.css"))
     root["csp"] = .string(Self.contentSecurityPolicy(scripts: []))
-    root["attachmentName"] = .string(attachmentName)
+    // The templates are strict: each key is set, to null when it does not apply.
+    root["attached"] = .null
+    root["withheld"] = .null
+    switch page {
+    case .attached(let name):
+      root["attached"] = .object(TemplateObject([("name", .string(name))]))
+    case .withheld(_, _, let path, let digest):
+      root["withheld"] = .object(
+        TemplateObject([
+          ("reason", .string(page.withheldReason ?? "")), ("path", .string(path)),
+          ("digest", .string(digest)),
+        ]))
+    }
     return try library.render("email", .object(root))
   }
 

@@ -58,7 +58,7 @@ struct PageView: Sendable {
   }
 
   /// What the email shows: the verdict, the counts, and one line per relationship, worst
-  /// first (the full page travels with it as an attachment).
+  /// first; past the detail limit, one per relationship that needs attention.
   func emailValue() -> TemplateObject {
     var root = ObjectBuilder()
     root["generator"] = .string(assessment.generator)
@@ -68,8 +68,21 @@ struct PageView: Sendable {
     root["counts"] = counts()
     root["applianceCount"] = .number(Double(assessment.applianceCount))
     root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
+    // Past the detail limit the message lists what needs attention, as the page shows only
+    // that in full: 25,000 healthy rows are megabytes no mailbox reader scrolls through.
+    let listsAll = assessment.relationships.count <= detailLimit
+    let listed =
+      listsAll ? assessment.relationships : assessment.relationships.filter { $0.severity != .ok }
+    root["unlistedHealthy"] = .null
+    if listed.count < assessment.relationships.count {
+      root["unlistedHealthy"] = .object(
+        TemplateObject([
+          ("count", .number(Double(assessment.relationships.count - listed.count))),
+          ("limit", .number(Double(detailLimit))),
+        ]))
+    }
     root["relationships"] = .list(
-      assessment.relationships.map { relationship in
+      listed.map { relationship in
         let states = Self.states(of: relationship)
         return .object(
           TemplateObject([

@@ -85,6 +85,63 @@ struct EmailTests {
     #expect(attachment?.body == published)
   }
 
+  /// A large fleet's page is more than mail servers carry: past --attachment-limit the
+  /// message names where the page is published and its digest instead, and past
+  /// --detail-limit it lists what needs attention and counts the rest.
+  @Test(
+    "past the attachment limit the page is named, not attached; past the detail limit only problems are listed",
+    arguments: [["--attachment-limit", "0"], ["--attachment-limit", "0", "--detail-limit", "3"]])
+  func largePage(extra: [String]) throws {
+    let (message, result, folder) = try demoEmail(extra)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    let parts = message.parts
+    #expect(parts.count == 1)
+    #expect(!parts.contains { $0.headers["content-disposition"] != nil })
+    let alternatives = parts.first?.parts ?? []
+    let text = alternatives.first?.body ?? ""
+    let html = alternatives.last?.body ?? ""
+    let page = folder.appendingPathComponent("www/index.html").standardizedFileURL.path
+    let digest = try String(
+      contentsOf: folder.appendingPathComponent("www/index.html.sha256"), encoding: .utf8
+    ).prefix(64)
+    #expect(digest.count == 64)
+    #expect(
+      text.contains(
+        "The full status page is not attached: --attachment-limit 0 says never to attach it. It is published as \(page), SHA-256 \(digest)."
+      ), "\(text)")
+    #expect(html.contains("<code>\(page)</code>, SHA-256 <code>\(digest)</code>"))
+    #expect(
+      PageValidator(schema: Assets.embedded.templates["schema.rng"]).validate(
+        Array(html.utf8), name: "email.html"
+      ).isEmpty)
+    let rows = html.components(separatedBy: "<tr class=\"sev-").count - 1
+    if extra.contains("--detail-limit") {
+      // 10 relationships, 5 healthy: past a limit of 3, the 5 that need attention.
+      #expect(rows == 5)
+      #expect(!html.contains("<tr class=\"sev-ok\""))
+      #expect(
+        html.contains(
+          "5 healthy relationships are not listed: with more than 3 relationships in all (--detail-limit)"
+        ))
+    } else {
+      #expect(rows == 10)
+      #expect(!html.contains("are not listed"))
+    }
+  }
+
+  @Test("a size as the message writes it")
+  func megabytes() {
+    #expect(EmailPage.megabytes(69_512_345) == "69.5 MB")
+    #expect(EmailPage.megabytes(10_000_000) == "10.0 MB")
+    #expect(EmailPage.megabytes(49_999) == "0.0 MB")
+    #expect(
+      EmailPage.withheld(bytes: 69_512_345, limitBytes: 10_000_000, path: "/p", digest: "d")
+        .withheldReason
+        == "at 69.5 MB it is larger than the 10.0 MB this message may carry (--attachment-limit)")
+    #expect(EmailPage.attached(name: "x.html").withheldReason == nil)
+  }
+
   @Test("the email's HTML passes the publish gate and names every relationship")
   func htmlPassesTheGate() throws {
     let (message, _, folder) = try demoEmail()
