@@ -360,6 +360,12 @@ struct MergeTests {
     }
     // The unusable region has no data, so no time.
     #expect(!text.contains("failover_report_region_snapshot_timestamp_seconds{region=\"ap\"}"))
+    // The text lines (email, -v) name the region with the site: "us "west" · DC1".
+    let lines = TextSummary.lines(Assessor.assess(merged))
+    #expect(lines.count == 1)
+    #expect(
+      lines.first?.hasPrefix("UNKNOWN: ") == true
+        && lines.first?.contains(" [us \"west\" · DC1]: Not current") == true, "\(lines)")
     // One run's metrics have no region series.
     let single = MetricsText.make(Assessor.assess(one), snapshot: one)
     #expect(!single.contains("region"))
