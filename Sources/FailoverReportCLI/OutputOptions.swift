@@ -20,6 +20,13 @@ struct OutputOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
+      "With --archive: keep a run's page and snapshot only if something changed since the run before or the last kept copy is S seconds old (every run's summary is kept; 0: keep every run's).",
+      valueName: "S"))
+  var archiveInterval: Int = 0
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
       "Write an RFC 5322 email (text and HTML) to FILE, ready for sendmail -t.", valueName: "FILE"))
   var email: String?
 
@@ -90,6 +97,12 @@ struct OutputOptions: ParsableArguments {
       throw ValidationError(
         "'\(address)' is not a plain email address (name@domain, without spaces, commas or angle brackets)"
       )
+    }
+    if archiveInterval != 0 {
+      guard archive != nil else { throw ValidationError("--archive-interval needs --archive DIR") }
+      guard (0...86_400).contains(archiveInterval) else {
+        throw ValidationError("--archive-interval must be from 0 to 86400 seconds")
+      }
     }
     if let keepDays {
       guard archive != nil else { throw ValidationError("--keep-days needs --archive DIR") }

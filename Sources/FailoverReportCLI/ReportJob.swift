@@ -89,12 +89,18 @@ struct ReportJob {
   /// Archives the run, prunes old days, and writes the index pages of the months that changed
   /// and the archive's top index, each through the gate.
   private func writeArchive(
-    _ store: Archive, page: [UInt8], snapshot: [UInt8], assessment: Assessment,
+    _ store: Archive, page: () -> [UInt8], snapshot: [UInt8], assessment: Assessment,
     renderer: PageRenderer
   ) throws {
     let run = try store.store(
       page: page, snapshot: snapshot, summary: assessment.runSummary,
-      severity: assessment.severity.rawValue, headline: assessment.headline)
+      severity: assessment.severity.rawValue, headline: assessment.headline,
+      copyInterval: options.archiveInterval)
+    if !run.keptCopy {
+      logger.info(
+        "archived the run's summary only: nothing changed since the copy kept",
+        metadata: ["copy": "\(run.page)"])
+    }
     var changed = [run.month]
     if let days = options.keepDays {
       let (removed, months) = try store.prune(keepDays: days, now: assessment.assessedAt)
@@ -108,7 +114,8 @@ struct ReportJob {
       ArchivedRun(
         iso: run.time, severity: run.severity, headline: run.headline,
         page: String(run.page.dropFirst(prefix.count)),
-        snapshot: String(run.snapshot.dropFirst(prefix.count)))
+        snapshot: String(run.snapshot.dropFirst(prefix.count)),
+        copyOf: run.keptCopy ? nil : Archive.Run.time(ofCopy: run.page))
     }
     // The months whose pages are written now; the newest one's runs also head the top index.
     var listedRuns: [String: [Archive.Run]] = [:]
@@ -285,7 +292,7 @@ struct ReportJob {
       }
       if let archive = options.archive {
         try writeArchive(
-          Archive(folder: archive), page: page(), snapshot: snapshotBytes, assessment: assessment,
+          Archive(folder: archive), page: page, snapshot: snapshotBytes, assessment: assessment,
           renderer: renderer)
       }
     } catch {

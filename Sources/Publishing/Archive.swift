@@ -22,43 +22,68 @@ public struct Archive: Sendable {
     public var time: String
     public var severity: String
     public var headline: String
-    /// Paths relative to the archive folder.
+    /// Paths relative to the archive folder. For a run whose copy was not kept (see
+    /// `copyInterval` in `store`), the page and snapshot of the last run that kept one: they
+    /// show the same verdict, severities and states.
     public var page: String
     public var snapshot: String
+    /// Set only for a run whose copy was not kept: where its own summary is.
+    public var ownSummary: String?
 
-    /// The summary is named like the snapshot.
+    /// The run's summary: named like its snapshot, unless it kept no copy of its own.
     public var summary: String {
-      snapshot.hasSuffix("-snapshot.json")
+      if let ownSummary { return ownSummary }
+      return snapshot.hasSuffix("-snapshot.json")
         ? String(snapshot.dropLast("-snapshot.json".count)) + "-summary.tsv" : snapshot + ".summary"
     }
 
+    /// Whether the page and snapshot listed are this run's own.
+    public var keptCopy: Bool { ownSummary == nil }
+
+    /// The time a kept copy's path names (`2026/12/05/063000Z-2-index.html` →
+    /// `2026-12-05T06:30:00Z`), for a run listed with another run's copy.
+    public static func time(ofCopy path: String) -> String? {
+      let characters = Array(path)
+      guard characters.count >= 18, characters[4] == "/", characters[7] == "/",
+        characters[10] == "/", characters[17] == "Z"
+      else { return nil }
+      let day = String(characters[0..<10]).replacingOccurrences(of: "/", with: "-")
+      let clock = characters[11..<17]
+      return "\(day)T\(String(clock[11..<13])):\(String(clock[13..<15])):\(String(clock[15..<17]))Z"
+    }
+
     /// `YYYY/MM`, the month it is listed under.
-    public var month: String { String(page.prefix(7)) }
+    public var month: String { String(summary.prefix(7)) }
 
+    /// Five fields split by tabs, and a sixth for a run that kept no copy of its own (older
+    /// versions, which never skip a copy, write and read five).
     var line: String {
-      [time, severity, headline.replacingOccurrences(of: "\t", with: " "), page, snapshot]
-        .joined(separator: "\t")
+      ([time, severity, headline.replacingOccurrences(of: "\t", with: " "), page, snapshot]
+        + (ownSummary.map { [$0] } ?? [])).joined(separator: "\t")
     }
 
-    public init(time: String, severity: String, headline: String, page: String, snapshot: String) {
-      (self.time, self.severity, self.headline, self.page, self.snapshot) =
-        (time, severity, headline, page, snapshot)
+    public init(
+      time: String, severity: String, headline: String, page: String, snapshot: String,
+      ownSummary: String? = nil
+    ) {
+      (self.time, self.severity, self.headline, self.page, self.snapshot, self.ownSummary) =
+        (time, severity, headline, page, snapshot, ownSummary)
     }
 
-    /// A line of `runs.tsv` (without its line break): five fields split by tabs.
+    /// A line of `runs.tsv` (without its line break).
     init?(line: ArraySlice<UInt8>) {
       var fields: [String] = []
-      fields.reserveCapacity(5)
+      fields.reserveCapacity(6)
       var start = line.startIndex
       for index in line.indices where line[index] == 0x09 {
         fields.append(String(decoding: line[start..<index], as: UTF8.self))
         start = index + 1
       }
       fields.append(String(decoding: line[start...], as: UTF8.self))
-      guard fields.count == 5 else { return nil }
+      guard fields.count == 5 || fields.count == 6 else { return nil }
       self.init(
         time: fields[0], severity: fields[1], headline: fields[2], page: fields[3],
-        snapshot: fields[4])
+        snapshot: fields[4], ownSummary: fields.count == 6 ? fields[5] : nil)
     }
   }
 
@@ -147,7 +172,7 @@ public struct Archive: Sendable {
     let lines = Array(data).split(separator: 0x0A).compactMap(Run.init(line:))
     for (month, runs) in Dictionary(grouping: lines, by: \.month) {
       let merged = (self.runs(in: month) + runs).reduce(into: [String: Run]()) {
-        $0[$1.page] = $1
+        $0[$1.summary] = $1
       }
       try? writeManifest(merged.values.sorted { $0.time < $1.time }, month: month)
     }
@@ -157,22 +182,66 @@ public struct Archive: Sendable {
   // MARK: - Storing and pruning
 
   /// Stores a run (page, snapshot, summary) and lists it in its month; returns it as listed.
+  ///
+  /// With a `copyInterval`, the page and snapshot are kept only when the run is the day's
+  /// first, when its summary differs from the run before (the verdict, a relationship's
+  /// severity or states, who is in partner-down, a failover), or when the last kept copy is
+  /// that many seconds old; otherwise only its summary is, and it is listed with the last
+  /// kept copy. History, made from summaries, stays exact; a large fleet's archive stops
+  /// growing by its whole page every five minutes. `page` is asked for only when it is kept.
   @discardableResult
   public func store(
-    page: [UInt8], snapshot: [UInt8], summary: RunSummary, severity: String, headline: String
+    page: () -> [UInt8], snapshot: [UInt8], summary: RunSummary, severity: String,
+    headline: String, copyInterval: Int = 0
   ) throws -> Run {
     migrateSingleManifest()
     let time = summary.at
-    let (pagePath, snapshotPath) = try store(page: page, snapshot: snapshot, at: time)
-    let run = Run(
-      time: Timestamp.iso(time), severity: severity, headline: headline, page: pagePath,
-      snapshot: snapshotPath)
-    try AtomicFile.write(RunSummaryText.encode(summary), to: "\(folder)/\(run.summary)")
+    let iso = Timestamp.iso(time)
+    let summaryBytes = RunSummaryText.encode(summary)
+    let month = String(iso.prefix(7)).replacingOccurrences(of: "-", with: "/")
+    let listed = runs(in: month)
+    // Every run has a summary of its own, so its name is the run's: two different runs in
+    // one second get -2, -3, …; the same run archived again (render of an archived run) gets
+    // its own name back and replaces its files.
+    let summaryPath = try freshName(at: time, suffix: "-summary.tsv") { $0 == summaryBytes }
+    let base = String(summaryPath.dropLast("-summary.tsv".count))
+    let run: Run
+    if copyInterval > 0,
+      let copy = copyToShare(listed, summary: summaryBytes, at: iso, interval: copyInterval)
+    {
+      run = Run(
+        time: iso, severity: severity, headline: headline, page: copy.page,
+        snapshot: copy.snapshot, ownSummary: summaryPath)
+    } else {
+      try AtomicFile.write(snapshot, to: "\(folder)/\(base)-snapshot.json")
+      try AtomicFile.write(page(), to: "\(folder)/\(base)-index.html")
+      run = Run(
+        time: iso, severity: severity, headline: headline, page: base + "-index.html",
+        snapshot: base + "-snapshot.json")
+    }
+    try AtomicFile.write(summaryBytes, to: "\(folder)/\(run.summary)")
     // In time order; runs of the same second in the order they were stored.
-    let runs = (self.runs(in: run.month).filter { $0.page != run.page } + [run]).enumerated()
+    let runs = (listed.filter { $0.summary != run.summary } + [run]).enumerated()
       .sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
     try writeManifest(runs, month: run.month)
     return run
+  }
+
+  /// The kept copy a run at `iso` may be listed with instead of its own: the one the run
+  /// before it is listed with, when that run is of the same day, its summary is the same but
+  /// for its time, and the copy is younger than `interval` seconds. Nil: keep a copy.
+  private func copyToShare(_ runs: [Run], summary: [UInt8], at iso: String, interval: Int)
+    -> Run?
+  {
+    guard let previous = runs.last(where: { $0.time <= iso }),
+      previous.time.prefix(10) == iso.prefix(10),
+      let copy = runs.last(where: { $0.keptCopy && $0.page == previous.page }),
+      let copyTime = Timestamp.date(iso: copy.time), let now = Timestamp.date(iso: iso),
+      now.timeIntervalSince(copyTime) < Double(interval),
+      let before = Self.readBytes("\(folder)/\(previous.summary)"),
+      RunSummaryText.sameButTime(before, summary)
+    else { return nil }
+    return copy
   }
 
   /// Deletes the days older than `days` before `now`, and their lines in their months' lists.
@@ -210,7 +279,7 @@ public struct Archive: Sendable {
         }
         if changed {
           let month = "\(year)/\(month)"
-          try writeManifest(runs(in: month).filter { $0.page >= cutoff }, month: month)
+          try writeManifest(runs(in: month).filter { $0.summary >= cutoff }, month: month)
           touched.append(month)
         }
         if (try? fileManager.contentsOfDirectory(atPath: monthPath))?.allSatisfy({
@@ -226,27 +295,26 @@ public struct Archive: Sendable {
     return (removed, touched.sorted())
   }
 
-  /// The page's and snapshot's paths relative to the archive folder.
-  private func store(page: [UInt8], snapshot: [UInt8], at time: Date) throws -> (String, String) {
+  /// A name for a run's file, relative to the archive folder: `YYYY/MM/DD/HHMMSSZ` and
+  /// `suffix`, or `HHMMSSZ-2` and on while a file of that name is there that `isSame` says is
+  /// another run's.
+  private func freshName(
+    at time: Date, suffix: String, isSame: ([UInt8]) -> Bool
+  ) throws -> String {
     let iso = Timestamp.iso(time)  // 2026-11-22T02:41:02Z
     let characters = Array(iso)
     let dayPart = String(characters[0..<10]).replacingOccurrences(of: "-", with: "/")
-    let day = "\(folder)/\(dayPart)"
-    try FileManager.default.createDirectory(atPath: day, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: "\(folder)/\(dayPart)", withIntermediateDirectories: true)
     let second = String(characters[11..<19]).replacingOccurrences(of: ":", with: "") + "Z"
-    // Two different runs within one second keep both: the later one gets -2, -3, …; the same
-    // snapshot archived again (render of an archived run) replaces its own files.
     var stamp = second
     var attempt = 1
-    while let existing = FileManager.default.contents(atPath: "\(day)/\(stamp)-snapshot.json"),
-      Array(existing) != snapshot
+    while let existing = Self.readBytes("\(folder)/\(dayPart)/\(stamp)\(suffix)"), !isSame(existing)
     {
       attempt += 1
       stamp = "\(second)-\(attempt)"
     }
-    try AtomicFile.write(snapshot, to: "\(day)/\(stamp)-snapshot.json")
-    try AtomicFile.write(page, to: "\(day)/\(stamp)-index.html")
-    return ("\(dayPart)/\(stamp)-index.html", "\(dayPart)/\(stamp)-snapshot.json")
+    return "\(dayPart)/\(stamp)\(suffix)"
   }
 
   // MARK: - History
@@ -300,7 +368,7 @@ public struct Archive: Sendable {
         runs.append(run)
       }
     }
-    runs.sort { $0.time == $1.time ? $0.page < $1.page : $0.time < $1.time }
+    runs.sort { $0.time == $1.time ? $0.summary < $1.summary : $0.time < $1.time }
     // Summaries are read and decoded on every core, then folded in time order.
     let loaded = load(runs)
     var history = History()
@@ -320,7 +388,10 @@ public struct Archive: Sendable {
         continue
       case .missing: break
       }
-      guard let data = FileManager.default.contents(atPath: "\(folder)/\(run.snapshot)") else {
+      // A run that kept no copy lists another run's snapshot: its summary is all it has.
+      guard run.keptCopy,
+        let data = FileManager.default.contents(atPath: "\(folder)/\(run.snapshot)")
+      else {
         skipped.append(
           Skipped(
             path: run.snapshot,

@@ -23,6 +23,15 @@ public enum RunSummaryText {
     public var description: String
   }
 
+  /// Whether two summaries say the same but for their time: nothing the history keeps
+  /// changed between the two runs.
+  static func sameButTime(_ one: [UInt8], _ other: [UInt8]) -> Bool {
+    guard let (_, first) = Interner.atLine(one), let (_, second) = Interner.atLine(other) else {
+      return false
+    }
+    return one[first...].elementsEqual(other[second...])
+  }
+
   public static func encode(_ summary: RunSummary) -> [UInt8] {
     var lines = [header, "at\t\(seconds(summary.at))"]
     for name in summary.partnerDown.sorted() { lines.append("down\t\(escape(name))") }
@@ -130,7 +139,7 @@ public enum RunSummaryText {
 
     /// Where the line after `at` starts, and the time on the `at` line, if the bytes begin
     /// with the header and an `at` line.
-    private static func atLine(_ bytes: [UInt8]) -> (time: Int, rest: Int)? {
+    static func atLine(_ bytes: [UInt8]) -> (time: Int, rest: Int)? {
       let prefix = Array((RunSummaryText.header + "\nat\t").utf8)
       guard bytes.count > prefix.count, bytes.starts(with: prefix),
         let end = bytes[prefix.count...].firstIndex(of: 0x0A),

@@ -10,13 +10,19 @@ public struct ArchivedRun: Sendable, Equatable {
   /// Paths relative to the page that lists the run.
   public var page: String
   public var snapshot: String
+  /// For a run whose page was not kept (nothing changed): the time of the copy it links to.
+  public var copyOf: String?
 
-  public init(iso: String, severity: String, headline: String, page: String, snapshot: String) {
+  public init(
+    iso: String, severity: String, headline: String, page: String, snapshot: String,
+    copyOf: String? = nil
+  ) {
     self.iso = iso
     self.severity = severity
     self.headline = headline
     self.page = page
     self.snapshot = snapshot
+    self.copyOf = copyOf
   }
 }
 
@@ -100,6 +106,14 @@ extension PageRenderer {
             ("severity", .string(run.severity)), ("label", .string(run.severity.uppercased())),
             ("headline", .string(run.headline)), ("page", .string(run.page)),
             ("snapshot", .string(run.snapshot)),
+            (
+              "copyOf",
+              run.copyOf.map {
+                .string(
+                  $0.replacingOccurrences(of: "T", with: " ").replacingOccurrences(
+                    of: "Z", with: ""))
+              } ?? .null
+            ),
           ]))
       })
     return root

@@ -38,7 +38,7 @@ struct HistorySummaryTests {
       #expect(skipped.isEmpty)
       let assessment = Assessor.assess(snapshot, history: history)
       try archive.store(
-        page: Array("<p>run \(index)</p>".utf8), snapshot: snapshot.encodedJSON(),
+        page: { Array("<p>run \(index)</p>".utf8) }, snapshot: snapshot.encodedJSON(),
         summary: assessment.runSummary, severity: assessment.severity.rawValue,
         headline: assessment.headline)
     }
