@@ -200,19 +200,20 @@ public struct Archive: Sendable {
     let summaryBytes = RunSummaryText.encode(summary)
     let month = String(iso.prefix(7)).replacingOccurrences(of: "-", with: "/")
     let listed = runs(in: month)
-    // Every run has a summary of its own, so its name is the run's: two different runs in
-    // one second get -2, -3, …; the same run archived again (render of an archived run) gets
-    // its own name back and replaces its files.
-    let summaryPath = try freshName(at: time, suffix: "-summary.tsv") { $0 == summaryBytes }
-    let base = String(summaryPath.dropLast("-summary.tsv".count))
     let run: Run
     if copyInterval > 0,
       let copy = copyToShare(listed, summary: summaryBytes, at: iso, interval: copyInterval)
     {
+      let base = try freshBase(at: time) { base in
+        Self.readBytes("\(folder)/\(base)-summary.tsv") == summaryBytes
+      }
       run = Run(
         time: iso, severity: severity, headline: headline, page: copy.page,
-        snapshot: copy.snapshot, ownSummary: summaryPath)
+        snapshot: copy.snapshot, ownSummary: base + "-summary.tsv")
     } else {
+      let base = try freshBase(at: time) { base in
+        Self.readBytes("\(folder)/\(base)-snapshot.json") == snapshot
+      }
       try AtomicFile.write(snapshot, to: "\(folder)/\(base)-snapshot.json")
       try AtomicFile.write(page(), to: "\(folder)/\(base)-index.html")
       run = Run(
@@ -233,7 +234,7 @@ public struct Archive: Sendable {
   private func copyToShare(_ runs: [Run], summary: [UInt8], at iso: String, interval: Int)
     -> Run?
   {
-    guard let previous = runs.last(where: { $0.time <= iso }),
+    guard let previous = runs.last(where: { $0.time < iso }),
       previous.time.prefix(10) == iso.prefix(10),
       let copy = runs.last(where: { $0.keptCopy && $0.page == previous.page }),
       let copyTime = Timestamp.date(iso: copy.time), let now = Timestamp.date(iso: iso),
@@ -295,26 +296,27 @@ public struct Archive: Sendable {
     return (removed, touched.sorted())
   }
 
-  /// A name for a run's file, relative to the archive folder: `YYYY/MM/DD/HHMMSSZ` and
-  /// `suffix`, or `HHMMSSZ-2` and on while a file of that name is there that `isSame` says is
-  /// another run's.
-  private func freshName(
-    at time: Date, suffix: String, isSame: ([UInt8]) -> Bool
-  ) throws -> String {
+  /// Where a run's files go, relative to the archive folder and without their suffixes:
+  /// `YYYY/MM/DD/HHMMSSZ`. Two different runs within one second keep both: the later one
+  /// gets -2, -3, …; the same run archived again (render of an archived run), which `isSame`
+  /// recognises by its files, gets its own name back and replaces them.
+  private func freshBase(at time: Date, isSame: (String) -> Bool) throws -> String {
     let iso = Timestamp.iso(time)  // 2026-11-22T02:41:02Z
     let characters = Array(iso)
     let dayPart = String(characters[0..<10]).replacingOccurrences(of: "-", with: "/")
     try FileManager.default.createDirectory(
       atPath: "\(folder)/\(dayPart)", withIntermediateDirectories: true)
     let second = String(characters[11..<19]).replacingOccurrences(of: ":", with: "") + "Z"
-    var stamp = second
+    var base = "\(dayPart)/\(second)"
     var attempt = 1
-    while let existing = Self.readBytes("\(folder)/\(dayPart)/\(stamp)\(suffix)"), !isSame(existing)
+    let fileManager = FileManager.default
+    while fileManager.fileExists(atPath: "\(folder)/\(base)-summary.tsv")
+      || fileManager.fileExists(atPath: "\(folder)/\(base)-snapshot.json"), !isSame(base)
     {
       attempt += 1
-      stamp = "\(second)-\(attempt)"
+      base = "\(dayPart)/\(second)-\(attempt)"
     }
-    return "\(dayPart)/\(stamp)\(suffix)"
+    return base
   }
 
   // MARK: - History

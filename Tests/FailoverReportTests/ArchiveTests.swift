@@ -1,4 +1,5 @@
 import Foundation
+import Publishing
 import Snapshot
 import Testing
 import Validation
@@ -69,6 +70,11 @@ struct ArchiveTests {
         FileManager.default.fileExists(
           atPath: archive.appendingPathComponent("2026/11/22/\(summary)").path))
     }
+    // The same snapshot archived again (render of an archived run) replaces its own files:
+    // with more history now, its summary may differ, but it is the same run.
+    #expect(try render(second, in: folder) == 2)
+    #expect(TestSupport.files(in: archive) { $0.hasSuffix("-index.html") }.count == 3)
+    #expect(Archive(folder: archive.path).runCount(in: "2026/11") == 3)
   }
 
   @Test("--keep-days deletes older days and their lines, keeps the rest")
