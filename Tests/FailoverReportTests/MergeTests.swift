@@ -28,6 +28,17 @@ struct MergeTests {
     return snapshot
   }
 
+  /// The same servers as another region runs them: other appliance names, the same HA names.
+  static func copied(_ snapshot: Snapshot) -> Snapshot {
+    var copy = snapshot
+    copy.appliances = copy.appliances.map {
+      var appliance = $0
+      appliance.name = "copy-" + appliance.name
+      return appliance
+    }
+    return copy
+  }
+
   /// Publishes a regional snapshot as `run` does: snapshot.json and its digest in a folder.
   static func publish(_ snapshot: Snapshot, in folder: URL) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -247,12 +258,7 @@ struct MergeTests {
   @Test("the same HA server names in two regions stay two relationships, with their own ids")
   func sameServerNames() throws {
     let one = try Self.regional(sites: ["DC1"], at: Self.newest)
-    var other = one
-    other.appliances = other.appliances.map {
-      var appliance = $0
-      appliance.name = "copy-" + appliance.name
-      return appliance
-    }
+    let other = Self.copied(one)
     let merged = try SnapshotMerger(generator: "test").merge(
       [
         (RegionSource(name: "eu", path: "eu"), .snapshot(one, digest: "a")),
@@ -322,12 +328,8 @@ struct MergeTests {
   @Test("metrics: one series per relationship across regions, and each region's freshness and time")
   func metrics() throws {
     let one = try Self.regional(sites: ["DC1"], at: Self.newest)
-    var other = try Self.regional(sites: ["DC1"], at: Self.newest.addingTimeInterval(-3600))
-    other.appliances = other.appliances.map {
-      var appliance = $0
-      appliance.name = "copy-" + appliance.name
-      return appliance
-    }
+    let other = Self.copied(
+      try Self.regional(sites: ["DC1"], at: Self.newest.addingTimeInterval(-3600)))
     let merged = try SnapshotMerger(generator: "test").merge(
       [
         (RegionSource(name: "eu", path: "eu"), .snapshot(one, digest: "a")),
