@@ -130,7 +130,8 @@ struct ReportJob {
       let monthPage = try renderer.renderArchiveMonth(
         month, runs: runs.map { listed($0, under: month + "/") }, generator: generator,
         keepDays: options.keepDays)
-      try writeArchivePage(monthPage, to: path, name: "archive \(month)/index.html")
+      try writeArchivePage(
+        monthPage, to: path, name: "archive \(month)/index.html", renderer: renderer)
     }
     let months = store.months()
     var summaries: [ArchivedMonth] = []
@@ -146,15 +147,21 @@ struct ReportJob {
     let index = try renderer.renderArchiveIndex(
       months: summaries, latest: newest.map { listed($0, under: "") }, generator: generator,
       keepDays: options.keepDays)
-    try writeArchivePage(index, to: store.folder + "/index.html", name: "archive index.html")
+    try writeArchivePage(
+      index, to: store.folder + "/index.html", name: "archive index.html", renderer: renderer)
   }
 
   /// How many of the newest runs the archive's top index lists itself.
   static let latestRunsListed = 24
 
-  /// An archive page passes the gate (links to the files beside it allowed) or is not written.
-  private func writeArchivePage(_ bytes: [UInt8], to path: String, name: String) throws {
-    let problems = PageValidator(schema: nil, allowsRelativeLinks: true).validate(bytes, name: name)
+  /// An archive page passes the gate, schema included (links to the files beside it
+  /// allowed), or is not written.
+  private func writeArchivePage(
+    _ bytes: [UInt8], to path: String, name: String, renderer: PageRenderer
+  ) throws {
+    let problems = PageValidator(
+      schema: renderer.assets.templates["schema.rng"], allowsRelativeLinks: true
+    ).validate(bytes, name: name)
     guard problems.isEmpty else {
       throw PublishError.io(
         "\(name) failed validation (\(problems.first?.message ?? "")); it was not written", 0)

@@ -1,11 +1,15 @@
 import Foundation
 import Publishing
+import Report
 import Snapshot
 import Testing
 import Validation
 
 @Suite("Archive")
 struct ArchiveTests {
+  /// The report's schema: archive pages pass the same gate as the status page.
+  static let schema = Assets.embedded.templates["schema.rng"]
+
   private func snapshot(at offset: TimeInterval) throws -> Snapshot {
     let fixture = TestSupport.fixtures.appendingPathComponent("pinned-page/snapshot.json")
     var snapshot = try Snapshot.makeDecoder().decode(
@@ -43,7 +47,7 @@ struct ArchiveTests {
         "2026/11/22/034102Z-index.html",
       ])
     let index = try TestSupport.read(archive.appendingPathComponent("index.html"))
-    #expect(PageValidator(schema: nil, allowsRelativeLinks: true).validate(index).isEmpty)
+    #expect(PageValidator(schema: Self.schema, allowsRelativeLinks: true).validate(index).isEmpty)
     #expect(
       !PageValidator(schema: nil).validate(index).isEmpty, "the index links to files beside it")
     let text = String(decoding: index, as: UTF8.self)
@@ -59,7 +63,7 @@ struct ArchiveTests {
     // and passes the same gate.
     #expect(text.contains("<a href=\"2026/11/index.html\">2026/11</a>"))
     let month = try TestSupport.read(archive.appendingPathComponent("2026/11/index.html"))
-    #expect(PageValidator(schema: nil, allowsRelativeLinks: true).validate(month).isEmpty)
+    #expect(PageValidator(schema: Self.schema, allowsRelativeLinks: true).validate(month).isEmpty)
     let monthText = String(decoding: month, as: UTF8.self)
     let monthLinks = monthText.matches(of: /href="([^"]+-index\.html)"/).map { String($0.1) }
     #expect(
