@@ -20,6 +20,12 @@ struct RenderCommand: AsyncParsableCommand {
   func run() async throws {
     let logger = Logs.logger(verbose: options.verbose)
     let decoded: Snapshot
+    guard FileManager.default.fileExists(atPath: snapshot) else {
+      print(
+        "FAILOVER UNKNOWN - there is no snapshot at \(snapshot): give the snapshot.json that a run published"
+      )
+      throw ExitCode(3)
+    }
     do {
       decoded = try Snapshot.decoded(
         fromJSON: Array(Data(contentsOf: URL(fileURLWithPath: snapshot))))

@@ -110,6 +110,11 @@ struct CommandLineTests {
     let badTimeout = try TestSupport.run(["demo", "--timeout", "0"])
     #expect(badTimeout.status == 3)
     #expect(badTimeout.stderr.contains("--timeout must be between 0 and 3600 seconds"))
+    let missing = try TestSupport.run([
+      "render", "--snapshot", "/nonexistent", "--output", "/tmp/x",
+    ])
+    #expect(missing.status == 3)
+    #expect(missing.stdout.hasPrefix("FAILOVER UNKNOWN - there is no snapshot at /nonexistent: "))
     // merge and render ask no appliance: a collection flag there is a mistake, not ignored.
     for command in [
       ["merge", "--region", "a=/nonexistent", "--output", "/tmp/x"],
