@@ -244,18 +244,7 @@ public struct JSONKey: Sendable {
   public var text: String { String(decoding: bytes, as: UTF8.self) }
 
   public static func ~= (pattern: StaticString, key: JSONKey) -> Bool {
-    let count = pattern.utf8CodeUnitCount
-    guard key.bytes.count == count else { return false }
-    return key.bytes.withUnsafeBufferPointer { buffer in
-      count == 0 || memcmpBytes(buffer.baseAddress, pattern.utf8Start, count)
-    }
-  }
-
-  private static func memcmpBytes(
-    _ left: UnsafePointer<UInt8>?, _ right: UnsafePointer<UInt8>, _ count: Int
-  ) -> Bool {
-    guard let left else { return false }
-    for offset in 0..<count where left[offset] != right[offset] { return false }
-    return true
+    key.bytes.elementsEqual(
+      UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount))
   }
 }

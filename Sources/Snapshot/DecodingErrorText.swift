@@ -11,7 +11,7 @@ public enum DecodingErrorText {
         .joined()
       return "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)"
     case let syntax as JSONSyntaxError:
-      // Raised when a snapshot is read in outline, before any decoding (see `outline(of:)`).
+      // Raised by `Snapshot.decoded(fromJSON:)` and `outline(of:)`, which read without Codable.
       return "line \(syntax.line), column \(syntax.column): \(syntax.message)"
     default:
       return error.localizedDescription

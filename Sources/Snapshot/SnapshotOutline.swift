@@ -9,26 +9,14 @@ extension Snapshot {
   public static func outline(of bytes: [UInt8]) throws(JSONSyntaxError) -> [UInt8] {
     var outline: [UInt8] = [UInt8(ascii: "{")]
     for (key, value) in try JSONReader.members(ofObject: bytes) where key != "appliances" {
-      outline += Self.quoted(key)
+      var quoted = JSONBytes()
+      quoted.string(key)
+      outline += quoted.bytes
       outline.append(UInt8(ascii: ":"))
       outline += bytes[value]
       outline.append(UInt8(ascii: ","))
     }
     outline += Array(#""appliances":[]}"#.utf8)
     return outline
-  }
-
-  /// `key` as a JSON string.
-  private static func quoted(_ key: String) -> [UInt8] {
-    var text: [UInt8] = [UInt8(ascii: "\"")]
-    for byte in key.utf8 {
-      if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
-        text += Array("\\u00".utf8) + Array(Hexadecimal.of([byte]).utf8)
-      } else {
-        text.append(byte)
-      }
-    }
-    text.append(UInt8(ascii: "\""))
-    return text
   }
 }
