@@ -48,6 +48,12 @@ public enum RegionRead: Sendable {
   /// Missing, unreadable, failing its digest or made by an incompatible version.
   case unusable(String)
 
+  /// Whether there is a snapshot to merge.
+  public var isUsable: Bool {
+    if case .snapshot = self { return true }
+    return false
+  }
+
   /// The largest snapshot file read: far beyond what any region's run writes (2,500 servers
   /// make about 4 MB), so a wrong path to a huge file fails fast instead of exhausting memory.
   public static let maximumBytes = 1 << 30

@@ -9,9 +9,9 @@ enum EmailMessage {
   /// The file name the page is attached under.
   static let attachmentName = "failover-status.html"
 
-  /// `page` is the page's bytes when `note` says it is attached.
+  /// `page` is asked for only when `note` says the page is attached.
   static func make(
-    _ assessment: Assessment, html: [UInt8], page: [UInt8], note: EmailPage,
+    _ assessment: Assessment, html: [UInt8], page: () -> [UInt8], note: EmailPage,
     to recipients: [String] = [], from sender: String? = nil
   ) -> String {
     let digest = String(assessment.inventoryDigest.prefix(16))
@@ -51,7 +51,7 @@ enum EmailMessage {
     message += "--\(alternative)--\r\n\r\n"
     if case .attached(let name) = note {
       message += part(
-        mixed, type: "text/html; charset=utf-8; name=\"\(name)\"", page,
+        mixed, type: "text/html; charset=utf-8; name=\"\(name)\"", page(),
         disposition: "attachment; filename=\"\(name)\"")
     }
     message += "--\(mixed)--\r\n"

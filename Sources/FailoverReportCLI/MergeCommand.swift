@@ -84,8 +84,8 @@ struct MergeCommand: AsyncParsableCommand {
           metadata: ["region": "\(source.name)", "reason": "\(reason)"])
       }
     }
-    let unusable = reads.contains { if case .unusable = $0 { true } else { false } }
-    let previous = Self.previousMerge(in: output, withAppliances: unusable, logger: logger)
+    let previous = Self.previousMerge(
+      in: output, withAppliances: !reads.allSatisfy(\.isUsable), logger: logger)
     let merged: Snapshot
     do {
       merged = try SnapshotMerger(
@@ -105,8 +105,7 @@ struct MergeCommand: AsyncParsableCommand {
         metadata: ["region": "\(report.name)", "reason": "\(report.problem ?? "")"])
     }
     var job = ReportJob(output: output, options: options, logger: logger)
-    let anyData = reads.contains { if case .snapshot = $0 { true } else { false } }
-    if checksClock, anyData, let regions = merged.regions {
+    if checksClock, reads.contains(where: \.isUsable), let regions = merged.regions {
       job.silence = SilentRegions.check(
         newest: merged.collectedAt,
         limitSeconds: regions.map(\.maximumAgeSeconds).max()

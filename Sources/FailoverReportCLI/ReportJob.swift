@@ -282,9 +282,8 @@ struct ReportJob {
         )
       }
       emailMessage = EmailMessage.make(
-        assessment, html: html,
-        page: note == .attached(name: EmailMessage.attachmentName) ? page() : [],
-        note: note, to: options.mailTo, from: options.mailFrom)
+        assessment, html: html, page: page, note: note, to: options.mailTo,
+        from: options.mailFrom)
     }
     do {
       try staged.get().commit()
