@@ -15,15 +15,8 @@ struct ArchiveIntervalTests {
 
   /// Run `index`, every ten minutes: dc3-kea-a is in partner-down for runs 5, 6 and 7 only.
   static func snapshot(_ index: Int) throws -> Snapshot {
-    let fixture = TestSupport.fixtures.appendingPathComponent("pinned-page/snapshot.json")
-    var snapshot = try Snapshot.decoded(fromJSON: TestSupport.read(fixture))
-    snapshot.collectedAt = start.addingTimeInterval(Double(index) * 600)
-    if !(5...7).contains(index),
-      let position = snapshot.appliances.firstIndex(where: { $0.name == "dc3-kea-a" })
-    {
-      snapshot.appliances[position].kea?.relationships[0].local?.state = "load-balancing"
-    }
-    return snapshot
+    try HistorySummaryTests.pinned(
+      at: start.addingTimeInterval(Double(index) * 600), takenOver: (5...7).contains(index))
   }
 
   /// Archives every run as `run` does, with the given interval.

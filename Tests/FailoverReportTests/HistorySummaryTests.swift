@@ -15,15 +15,8 @@ struct HistorySummaryTests {
   /// (partner-down) for three runs in six and is back in load-balancing in between; the dhcpd
   /// pair is missing from one run in five.
   static func snapshot(_ index: Int) throws -> Snapshot {
-    let fixture = TestSupport.fixtures.appendingPathComponent("pinned-page/snapshot.json")
-    var snapshot = try Snapshot.makeDecoder().decode(
-      Snapshot.self, from: Data(contentsOf: fixture))
-    snapshot.collectedAt = start.addingTimeInterval(Double(index) * 7200)
-    if index % 6 < 3,
-      let position = snapshot.appliances.firstIndex(where: { $0.name == "dc3-kea-a" })
-    {
-      snapshot.appliances[position].kea?.relationships[0].local?.state = "load-balancing"
-    }
+    var snapshot = try pinned(
+      at: start.addingTimeInterval(Double(index) * 7200), takenOver: index % 6 >= 3)
     if index % 5 == 4 { snapshot.appliances.removeAll { $0.name.hasPrefix("dc8-") } }
     return snapshot
   }
@@ -53,6 +46,19 @@ struct HistorySummaryTests {
         from: Data(contentsOf: URL(fileURLWithPath: "\(archive.folder)/\(run.snapshot)")))
     }
     return History.rebuild(from: snapshots)
+  }
+
+  /// The pinned page's snapshot, taken at `time`: dc3-kea-a in partner-down as pinned when
+  /// `takenOver`, else back in load-balancing.
+  static func pinned(at time: Date, takenOver: Bool) throws -> Snapshot {
+    let fixture = TestSupport.fixtures.appendingPathComponent("pinned-page/snapshot.json")
+    var snapshot = try Snapshot.decoded(fromJSON: TestSupport.read(fixture))
+    snapshot.collectedAt = time
+    if !takenOver, let position = snapshot.appliances.firstIndex(where: { $0.name == "dc3-kea-a" })
+    {
+      snapshot.appliances[position].kea?.relationships[0].local?.state = "load-balancing"
+    }
+    return snapshot
   }
 
   static let end = start.addingTimeInterval(Double(runCount) * 7200)
