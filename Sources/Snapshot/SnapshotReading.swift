@@ -112,7 +112,8 @@ extension ApplianceObservation {
     var duration: Int?
     var exchanges: [RawExchange]?
     var observation = ApplianceObservation(
-      name: "", kind: .kea, site: nil, endpoint: "", service: nil, askedAt: Date(),
+      name: "", kind: .kea, site: nil, endpoint: "", service: nil,
+      askedAt: Date(timeIntervalSince1970: 0),
       durationMilliseconds: 0)
     try reader.readObject { reader, key throws(JSONSyntaxError) in
       switch key {
