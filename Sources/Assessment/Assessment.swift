@@ -27,6 +27,9 @@ public struct Assessment: Sendable, Equatable {
   public var runSummary: RunSummary
   /// A merged page's regions, in command-line order; empty for one run's page.
   public var regions: [RegionAssessment] = []
+  /// Kea appliances of the inventory that could be tied to no relationship: they cannot be
+  /// judged, so each makes the verdict at least unknown.
+  public var unmatchedAppliances: [UnmatchedAppliance] = []
 
   /// The regions whose data is not current (stale or unusable).
   public var regionsNotCurrent: [RegionAssessment] { regions.filter { $0.status != .fresh } }
@@ -41,6 +44,9 @@ public struct Assessment: Sendable, Equatable {
       : "\(count(worst)) of \(relationships.count) relationships \(worst.rawValue)"
     let late = regionsNotCurrent.count
     if late > 0 { text += "; \(late) of \(regions.count) regions not current" }
+    if !unmatchedAppliances.isEmpty {
+      text += "; \(Plural.count(unmatchedAppliances.count, "appliance")) not tied to a relationship"
+    }
     return text
   }
 
@@ -52,12 +58,28 @@ public struct Assessment: Sendable, Equatable {
   }
 }
 
+/// A Kea appliance of the inventory that nothing ties to a relationship: it could not say
+/// which HA server it is, and neither its inventory entry nor an earlier run nor its address
+/// does.
+public struct UnmatchedAppliance: Sendable, Equatable {
+  public var name: String
+  public var site: String?
+  /// On a merged page: the region whose run asked it.
+  public var region: String? = nil
+  public var endpoint: String
+  /// Why it is unmatched and what to change, in one sentence.
+  public var reason: String
+}
+
 /// Servers that fail over for each other: a Kea HA relationship (a pair plus backups) or a
 /// failover-protocol peer group (dhcpd, EdgeConnect).
 public struct RelationshipAssessment: Sendable, Equatable, Identifiable {
   /// Stable and unique on the page, usable as an HTML id.
   public var id: String
+  /// Kea: the inventory appliances' names (the HA name of a server no appliance answers for).
   public var name: String
+  /// Kea: the HA server names, when they differ from `name`.
+  public var haName: String? = nil
   public var kind: ApplianceKind
   /// Kea: `load-balancing`, `hot-standby`, `passive-backup`.
   public var mode: String?
@@ -119,6 +141,9 @@ public struct ServerAssessment: Sendable, Equatable {
   public var name: String
   /// The inventory appliance that answered for it; nil when it is not in the inventory.
   public var appliance: String?
+  /// How the appliance is known to be this server, when not by its own answer (the
+  /// inventory's ha-servers, an earlier run, its URL or host).
+  public var identifiedBy: String? = nil
   public var role: String?
   public var endpoint: String?
   public var severity: Severity

@@ -8,6 +8,7 @@ public enum Assessor {
     let now = snapshot.collectedAt
     var relationships: [RelationshipAssessment] = []
     var regions: [RegionAssessment] = []
+    var unmatched: [UnmatchedAppliance] = []
     if let reports = snapshot.regions {
       // Each region is judged on its own, at its own snapshot's time: two regions may use the
       // same HA server names (server1, server2) for different pairs.
@@ -17,17 +18,22 @@ public enum Assessor {
       }
       for report in reports {
         let members = byRegion[report.name] ?? []
-        var found = relationshipsOf(
+        var (found, strays) = relationshipsOf(
           members, now: report.collectedAt ?? now, history: history,
           thresholds: report.judging ?? JudgingThresholds())
         for index in found.indices { place(&found[index], in: report) }
+        unmatched += strays.map { stray in
+          var stray = stray
+          stray.region = report.name
+          return stray
+        }
         regions.append(
           RegionAssessment(
             report, now: now, applianceCount: members.count, relationshipCount: found.count))
         relationships += found
       }
     } else {
-      relationships = relationshipsOf(
+      (relationships, unmatched) = relationshipsOf(
         snapshot.appliances, now: now, history: history,
         thresholds: snapshot.judging ?? JudgingThresholds())
     }
@@ -97,7 +103,8 @@ public enum Assessor {
     var assessment = Assessment(
       assessedAt: now, generator: snapshot.generator, inventoryDigest: snapshot.inventoryDigest,
       collectionMilliseconds: snapshot.durationMilliseconds,
-      severity: Severity.worst(relationships.map(\.severity) + regions.map(\.severity)),
+      severity: Severity.worst(
+        relationships.map(\.severity) + regions.map(\.severity) + unmatched.map { _ in .unknown }),
       relationships: relationships,
       applianceCount: snapshot.appliances.count, failedApplianceCount: failed,
       nothingReachable: noRegionUsable
@@ -114,6 +121,7 @@ public enum Assessor {
     assessment.previousRunAt = previousRunAt
     assessment.changes = changes
     assessment.regions = regions
+    assessment.unmatchedAppliances = unmatched
     return assessment
   }
 
@@ -130,17 +138,23 @@ public enum Assessor {
   }
 
   /// The relationships of one run's appliances, judged at that run's time with its
-  /// thresholds.
+  /// thresholds, and the Kea appliances that could be tied to none of them.
   static func relationshipsOf(
     _ appliances: [ApplianceObservation], now: Date, history: History,
     thresholds: JudgingThresholds
-  ) -> [RelationshipAssessment] {
+  ) -> ([RelationshipAssessment], [UnmatchedAppliance]) {
     let kea = KeaAssessor(now: now, history: history, thresholds: thresholds)
+    let built = KeaRelationshipBuilder.build(from: appliances)
     // Each Kea relationship is judged on its own: a large fleet's on all cores.
-    return ConcurrentChunks.map(KeaRelationshipBuilder.groups(from: appliances)) {
-      kea.assess($0)
-    }
+    let relationships =
+      ConcurrentChunks.map(built.groups) { kea.assess($0) }
       + FailoverAssessor(now: now, thresholds: thresholds).assess(appliances)
+    let unmatched = built.unmatched.map {
+      UnmatchedAppliance(
+        name: $0.observation.name, site: $0.observation.site, endpoint: $0.observation.endpoint,
+        reason: $0.reason)
+    }
+    return (relationships, unmatched)
   }
 
   /// Ties a relationship to its region on a merged page: its id is made unique across regions,

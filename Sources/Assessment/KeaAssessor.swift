@@ -35,9 +35,14 @@ struct KeaAssessor {
     let findings = KeaPeerChecks(now: now).findings(
       servers: servers, members: group.members, mode: mode)
     let severity = Self.severity(servers: servers, findings: findings)
-    let names = actives.isEmpty ? peers.map(\.name) : actives.map(\.name)
-    let name = names.joined(separator: " & ")
-    return RelationshipAssessment(
+    // Named as the operator named them: the inventory's appliances, with the HA names
+    // beside when they differ (two sites may both run server1 and server2).
+    let named = actives.isEmpty ? peers : actives
+    let haName = named.map(\.name).joined(separator: " & ")
+    let name = named.map { peer in
+      servers.first { $0.name == peer.name }?.appliance ?? peer.name
+    }.joined(separator: " & ")
+    var relationship = RelationshipAssessment(
       id: Identifier.make(prefix: "r", "kea", group.service ?? "", name), name: name, kind: .kea,
       mode: mode,
       service: group.service,
@@ -45,6 +50,8 @@ struct KeaAssessor {
       severity: severity,
       summary: Self.relationshipSummary(servers: servers, findings: findings, mode: mode),
       findings: findings, servers: servers, failoverRows: [])
+    relationship.haName = haName == name ? nil : haName
+    return relationship
   }
 
   private func server(
@@ -52,6 +59,7 @@ struct KeaAssessor {
   ) -> ServerAssessment {
     let own = member?.answered == true ? member?.status?.local : nil
     let view = partner?.answered == true ? partner?.status?.remote : nil
+    let current = view.flatMap(Self.currentView)
     let isBackup = peer.role == "backup"
     var result = ServerAssessment(
       name: peer.name, appliance: member?.observation.name, role: own?.role ?? peer.role,
@@ -62,6 +70,7 @@ struct KeaAssessor {
       connectingClients: nil, analyzedPackets: nil, failoverProgress: nil,
       partnerViewState: nil, partnerViewAgeSeconds: nil, disagreement: nil,
       reason: member?.observation.failure?.message, summary: "")
+    result.identifiedBy = member?.identifiedBy
     if own != nil { result.unanswered = member.flatMap { Self.unansweredNote($0.observation) } }
     // Status time: our own answer is fresh; otherwise what the partner last heard, age seconds ago.
     if own != nil, let asked = member?.observation.askedAt {
@@ -86,13 +95,21 @@ struct KeaAssessor {
       result.unackedClients = view.unackedClients
       result.connectingClients = view.connectingClients
       result.analyzedPackets = view.analyzedPackets
-      if result.state == nil, let seen = result.partnerViewState {
+      // "unavailable" is not a state the server was in: it is what the partner says when it
+      // cannot reach it. Only a current view stands for the server's own answer.
+      if result.state == nil, let current, let seen = current.lastState {
         result.state = seen
         result.stateSource = "partner"
+        if result.scopes == nil, let scopes = current.lastScopes {
+          result.scopes = scopes
+          result.scopesNote = "as its partner last saw them"
+        }
       }
       if let state = own?.state, let seen = result.partnerViewState, seen != state {
         result.disagreement =
-          "its partner last saw it in \(seen)\(view.age.map { " \($0) s ago" } ?? ""); partners' views lag by up to one heartbeat"
+          seen == Self.unreachable
+          ? "its partner cannot reach it, although it answers here: check the link between them"
+          : "its partner last saw it in \(seen)\(view.age.map { " \($0) s ago" } ?? ""); partners' views lag by up to one heartbeat"
       }
       result.failoverProgress = progress(
         view: view, partner: partner, judgedRole: peer.role, mode: mode)
@@ -215,7 +232,26 @@ struct KeaAssessor {
       label: "\(unacked) of \(threshold) unacked clients")
   }
 
+  /// What a partner reports of a server, when it is current: in touch, communication not
+  /// counted as interrupted, and a state heard (not "" before contact, nor "unavailable").
+  static func currentView(_ view: KeaRemoteServer) -> KeaRemoteServer? {
+    guard view.inTouch == true, view.communicationInterrupted != true,
+      let state = view.lastState, !state.isEmpty, state != unreachable
+    else { return nil }
+    return view
+  }
+
+  /// What Kea's `last-state` says when the partner cannot reach the server.
+  static let unreachable = "unavailable"
+
   private func severity(of server: ServerAssessment, answered: Bool, isBackup: Bool) -> Severity {
+    if !answered, server.stateSource == "partner" {
+      // Its partner is in touch with it: the state it reports counts as the server's own.
+      // One that is in the inventory but cannot be asked is at least a warning: it serves,
+      // but nothing here would see it stop.
+      let seen = KeaHAState.severity(of: server.state)
+      return server.appliance == nil ? seen : max(seen, .warning)
+    }
     if server.appliance == nil { return .unknown }
     if !answered {
       return server.controlStatus == .offline ? .critical : .unknown
@@ -231,18 +267,23 @@ struct KeaAssessor {
     partnerName: String?,
     monitored: Bool, isBackup: Bool
   ) -> String {
+    let unreachable = server.partnerViewState == Self.unreachable
     if !monitored {
       if let state = server.state {
-        return "Not in the inventory; its partner last saw it in \(state)."
+        return "Tied to no inventory appliance; its partner sees it in \(state)."
+      }
+      if unreachable {
+        return "Tied to no inventory appliance, and its partner cannot reach it."
       }
       return isBackup
-        ? "Not in the inventory: nothing reports on a backup server, so add it to see its state."
-        : "Not in the inventory, and its partner has no view of it."
+        ? "Tied to no inventory appliance: nothing reports on a backup server, so add it to see its state."
+        : "Tied to no inventory appliance, and its partner has no view of it."
     }
     if let reason = server.reason {
       let seen =
         server.stateSource == "partner"
-        ? " Its partner last saw it in \(server.state ?? "an unknown state")." : ""
+        ? " Its partner is in touch with it and sees it in \(server.state ?? "an unknown state"), so it serves; only this report cannot ask it."
+        : unreachable ? " Its partner cannot reach it either." : ""
       return "Cannot be asked: \(reason).\(seen)"
     }
     let partner = partnerName ?? "its partner"

@@ -31,9 +31,19 @@ struct KeaPeerChecks {
           .critical, "scope-overlap",
           "Scope \(scope) is served by \(names.joined(separator: " and ")) at once."))
     }
+    // A server that did not answer counts by its partner's current view of it (the scopes it
+    // last heard). One of which nothing current is known is judged by its own severity: its
+    // scope is unserved only when the evidence says so.
+    let seenByPartner = servers.filter { $0.stateSource == "partner" && $0.role != "backup" }
+    for server in seenByPartner {
+      for scope in server.scopes ?? [] where servedBy[scope] == nil {
+        servedBy[scope] = [server.name]
+      }
+    }
+    let known = Set((answered + seenByPartner).map(\.name))
     let expected = mode == "hot-standby" ? actives.filter { $0.role == "primary" } : actives
     if mode != "passive-backup", !answered.isEmpty {
-      for server in expected where servedBy[server.name] == nil {
+      for server in expected where servedBy[server.name] == nil && known.contains(server.name) {
         let inTransition = answered.contains {
           ["waiting", "syncing", "ready", "terminated"].contains($0.state ?? "")
         }
@@ -108,10 +118,12 @@ struct KeaPeerChecks {
       }
     }
     for server in actives where server.appliance == nil {
+      // Its partner's current view counts fully; without one, nothing watches it.
       findings.append(
         Finding(
-          .warning, "not-monitored",
-          "\(server.name) is not in the inventory: only its partner's view of it is shown."))
+          server.stateSource == "partner" ? .ok : .warning, "not-monitored",
+          "\(server.name) is tied to no inventory appliance: only its partner's view of it is shown. If it is in the inventory, add ha-servers: [\(server.name)] to that entry."
+        ))
     }
     return findings
   }

@@ -2,9 +2,17 @@ import Foundation
 import Parallelism
 import Snapshot
 
-/// Groups Kea answers into relationships: by service and the configuration's peer names, then
-/// by URL for servers whose own configuration is unknown (they could not be asked, or their
-/// `config-get` failed) but whose partner's configuration names them.
+/// Groups Kea answers into relationships, and ties every inventory appliance to the HA server
+/// it is.
+///
+/// A relationship is found from the configurations that answered: by service and peer names,
+/// and, when two answers claim the same server name (two sites that both kept Kea's
+/// `server1` / `server2`), told apart by their peers' URLs and then by site. A server that
+/// could not say who it is fills its partner's empty place by what else is known: its own
+/// `status-get` (Kea 2.6 names itself there), the inventory's `ha-servers`, what it said in an
+/// earlier run, its URL or host against the peer URL its partner's configuration gives, and
+/// its site. An appliance that nothing ties to one place is returned as unmatched, never as a
+/// relationship of its own.
 struct KeaRelationshipBuilder {
   /// One server's answer about one of its relationships.
   struct Member {
@@ -12,6 +20,8 @@ struct KeaRelationshipBuilder {
     var status: KeaRelationshipStatus?
     var configuration: KeaHAConfiguration?
     var serverName: String
+    /// How the appliance is known to be this server, when not by its own answer.
+    var identifiedBy: String? = nil
     var answered: Bool { observation.failure == nil && status != nil }
   }
 
@@ -23,99 +33,130 @@ struct KeaRelationshipBuilder {
     var site: String?
   }
 
-  /// Where one relationship of one server's answer goes: to the relationship its
-  /// configuration's peers name, or to be placed by its URL (`status` is the relationship's
-  /// index in the answer, nil when there is no answer).
+  /// An inventory appliance that is in no relationship, and why.
+  struct Unmatched {
+    var observation: ApplianceObservation
+    var reason: String
+  }
+
+  struct Result {
+    var groups: [Group]
+    var unmatched: [Unmatched]
+  }
+
+  /// Where one relationship of one server's answer goes (`status` is the relationship's index
+  /// in the answer, nil when there is no answer).
   private enum Placement: Sendable {
-    case keyed(String, status: Int)
+    /// By its configuration: the bucket of its peer names, its own name, and its peers' URLs.
+    case keyed(bucket: String, name: String, signature: String, status: Int)
     case unplaced(status: Int?)
+  }
+
+  private struct Draft {
+    var bucket: String
+    var signature: String
+    var site: String?
+    var names: Set<String>
+    var members: [(observation: Int, status: Int, name: String)]
   }
 
   /// What each answer says is worked out on all cores; only the keys meet on one, as
   /// indices, and each relationship's members are then gathered on all cores again: at 50,000
   /// servers, grouping on one core took a quarter of a second.
-  static func groups(from observations: [ApplianceObservation]) -> [Group] {
+  static func build(from observations: [ApplianceObservation]) -> Result {
     let answers = ConcurrentChunks.map(Array(observations.indices)) {
       placements(of: observations[$0])
     }
-    var keys: [String] = []
-    var memberIndices: [[(observation: Int, status: Int)]] = []
-    var indexByKey: [String: Int] = [:]
+    var drafts: [Draft] = []
+    var draftsByBucket: [String: [Int]] = [:]
     var unplaced: [(observation: Int, status: Int?)] = []
     for (observation, answer) in answers.enumerated() {
       for placement in answer {
         switch placement {
-        case .keyed(let key, let status):
-          if let existing = indexByKey[key] {
-            memberIndices[existing].append((observation, status))
+        case .keyed(let bucket, let name, let signature, let status):
+          let site = observations[observation].site
+          let candidates = draftsByBucket[bucket] ?? []
+          // The same peers at the same URLs are one relationship; with other URLs, one at the
+          // same site (a pair whose two configurations spell a URL differently), as long as
+          // the name is still free there.
+          let chosen =
+            candidates.first {
+              drafts[$0].signature == signature && !drafts[$0].names.contains(name)
+            }
+            ?? candidates.first { drafts[$0].site == site && !drafts[$0].names.contains(name) }
+          if let chosen {
+            drafts[chosen].names.insert(name)
+            drafts[chosen].members.append((observation, status, name))
           } else {
-            indexByKey[key] = keys.count
-            keys.append(key)
-            memberIndices.append([(observation, status)])
+            draftsByBucket[bucket, default: []].append(drafts.count)
+            drafts.append(
+              Draft(
+                bucket: bucket, signature: signature, site: site, names: [name],
+                members: [(observation, status, name)]))
           }
         case .unplaced(let status):
           unplaced.append((observation, status))
         }
       }
     }
-    var groups = ConcurrentChunks.map(Array(keys.indices)) { [keys, memberIndices] index -> Group in
-      let members = memberIndices[index].map { reference -> Member in
+    var ordinal: [String: Int] = [:]
+    let keys = drafts.map { draft -> String in
+      let count = ordinal[draft.bucket, default: 0]
+      ordinal[draft.bucket] = count + 1
+      return count == 0 ? draft.bucket : draft.bucket + "#\(count + 1)"
+    }
+    var groups = ConcurrentChunks.map(Array(drafts.indices)) { [drafts, keys] index -> Group in
+      let members = drafts[index].members.map { reference -> Member in
         let observation = observations[reference.observation]
-        let status = observation.kea?.relationships[reference.status]
-        let configuration = observation.kea?.configuration?[safe: reference.status]
         return Member(
-          observation: observation, status: status, configuration: configuration,
-          serverName: configuration?.thisServerName ?? status?.local?.serverName
-            ?? observation.name)
+          observation: observation, status: observation.kea?.relationships[reference.status],
+          configuration: observation.kea?.configuration?[safe: reference.status],
+          serverName: reference.name)
       }
-      let first = observations[memberIndices[index][0].observation]
+      let first = observations[drafts[index].members[0].observation]
       return Group(
         key: keys[index], service: first.service, members: members,
         configuration: members.first?.configuration, site: first.site)
     }
-    guard !unplaced.isEmpty else { return groups }
-    // A server without its own configuration joins the first relationship whose configuration
-    // names its URL. Looked up by URL: searching every relationship for each such server took
-    // 1.3 s at 10,000 servers with one in twenty silent.
-    let peerURLs = ConcurrentChunks.map(groups) { group in
-      (group.configuration?.peers ?? []).map { (url: normalized($0.url ?? ""), name: $0.name) }
+    guard !unplaced.isEmpty else { return Result(groups: groups, unmatched: []) }
+    var matcher = IdentityMatcher(groups: groups)
+    let claims = unplaced.map { reference in
+      matcher.claim(
+        observations[reference.observation],
+        status: reference.status.flatMap { observations[reference.observation].kea?.relationships[$0] })
     }
-    var byURL: [String: [(group: Int, peer: String)]] = [:]
-    for (index, peers) in peerURLs.enumerated() {
-      for peer in peers {
-        // The first peer of a configuration with that URL, as a search of its peers finds.
-        if byURL[peer.url]?.last?.group != index {
-          byURL[peer.url, default: []].append((index, peer.name))
+    let winners = matcher.settle(claims)
+    var unmatched: [Unmatched] = []
+    for (position, reference) in unplaced.enumerated() {
+      let observation = observations[reference.observation]
+      let status = reference.status.flatMap { observation.kea?.relationships[$0] }
+      switch winners[position] {
+      case .placed(let slots, let name, let evidence):
+        for slot in slots {
+          groups[slot].members.append(
+            Member(
+              observation: observation, status: status, configuration: nil, serverName: name,
+              identifiedBy: evidence))
+        }
+      case .unmatched(let reason):
+        if let status {
+          // It answered status-get, so the relationship exists; only its peers are unknown.
+          groups.append(
+            Group(
+              key: "appliance:" + observation.name, service: observation.service,
+              members: [
+                Member(
+                  observation: observation, status: status, configuration: nil,
+                  serverName: status.local?.serverName ?? observation.identity?.serverNames.first
+                    ?? observation.name)
+              ],
+              configuration: nil, site: observation.site))
+        } else {
+          unmatched.append(Unmatched(observation: observation, reason: reason))
         }
       }
     }
-    for (observationIndex, statusIndex) in unplaced {
-      let observation = observations[observationIndex]
-      let status = statusIndex.flatMap { observation.kea?.relationships[$0] }
-      var placed = false
-      for (index, peerName) in byURL[normalized(observation.endpoint)] ?? [] {
-        guard groups[index].service == observation.service,
-          !groups[index].members.contains(where: { $0.serverName == peerName })
-        else { continue }
-        groups[index].members.append(
-          Member(
-            observation: observation, status: status, configuration: nil, serverName: peerName))
-        placed = true
-        break
-      }
-      if !placed {
-        groups.append(
-          Group(
-            key: "appliance:" + observation.name, service: observation.service,
-            members: [
-              Member(
-                observation: observation, status: status, configuration: nil,
-                serverName: status?.local?.serverName ?? observation.name)
-            ],
-            configuration: nil, site: observation.site))
-      }
-    }
-    return groups
+    return Result(groups: groups, unmatched: unmatched)
   }
 
   /// Where each relationship in one server's answer goes.
@@ -131,8 +172,12 @@ struct KeaRelationshipBuilder {
         return .unplaced(status: index)
       }
       let peerNames = configuration.peers.map(\.name).sorted()
+      let urls = configuration.peers.map { normalized($0.url ?? "") }.sorted()
       return .keyed(
-        (observation.service ?? "dhcp") + ":" + peerNames.joined(separator: ","), status: index)
+        bucket: (observation.service ?? "dhcp") + ":" + peerNames.joined(separator: ","),
+        name: configuration.thisServerName ?? kea.relationships[index].local?.serverName
+          ?? observation.name,
+        signature: urls.joined(separator: " "), status: index)
     }
   }
 
@@ -141,6 +186,11 @@ struct KeaRelationshipBuilder {
     var text = url.lowercased()
     while text.hasSuffix("/") { text.removeLast() }
     return text
+  }
+
+  /// The host of a URL, lower case, without brackets; nil when it has none.
+  static func host(_ url: String) -> String? {
+    URLComponents(string: url)?.host?.lowercased().trimmingCharacters(in: ["[", "]"])
   }
 }
 

@@ -68,6 +68,9 @@ public struct ApplianceEntry: Sendable, Equatable {
   public var apiKeyHeader: String?
   /// EdgeConnect: the appliance's `GET /deployment` URL, for role, MCLT and timers.
   public var deployment: URL?
+  /// Kea: the HA server name(s) this appliance is (`this-server-name`; several for a hub), so
+  /// that it is known as itself even when it cannot be asked.
+  public var haServers: [String]?
 
   public init(name: String, kind: ApplianceKind) {
     self.name = name

@@ -58,7 +58,7 @@ struct InventoryParser {
   static let applianceKeys = [
     "name", "kind", "site", "url", "service", "username", "password-env", "password-file",
     "ca-file", "cert-file", "key-file", "timeout", "leases", "export", "omapi", "peer",
-    "api-key-env", "api-key-file", "api-key-header", "deployment",
+    "api-key-env", "api-key-file", "api-key-header", "deployment", "ha-servers",
   ]
 
   func inventory(from root: Node) throws(InventoryError) -> Inventory {
@@ -174,6 +174,14 @@ struct InventoryParser {
       entry.url = try httpURL(urlNode, path: path + ".url")
     }
     entry.peer = try optionalString(map["peer"], path: path + ".peer")
+    if let node = map["ha-servers"] {
+      guard kind == .kea else {
+        throw error(
+          at: node, path: path + ".ha-servers",
+          "ha-servers names a Kea server's HA names; a \(kind.rawValue) appliance has none")
+      }
+      entry.haServers = try serverNames(node, path: path + ".ha-servers")
+    }
     if let omapiNode = map["omapi"] {
       let text = try string(omapiNode, path: path + ".omapi")
       guard OMAPIEndpoint(text) != nil else {
@@ -261,6 +269,29 @@ struct InventoryParser {
       throw error(at: node, path: path, "expected a text value")
     }
     return scalar.string
+  }
+
+  /// One HA server name, or a list of them (a hub in hub-and-spoke is in several
+  /// relationships, under one name or more).
+  private func serverNames(_ node: Node, path: String) throws(InventoryError) -> [String] {
+    let expected =
+      "expected the this-server-name of its HA configuration, or a list of them, such as [server1]"
+    var names: [String] = []
+    switch node {
+    case .scalar(let scalar): names = [scalar.string]
+    case .sequence(let sequence):
+      for (index, element) in sequence.enumerated() {
+        guard case .scalar(let scalar) = element else {
+          throw error(at: element, path: path + "[\(index)]", expected)
+        }
+        names.append(scalar.string)
+      }
+    default: throw error(at: node, path: path, expected)
+    }
+    guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
+      throw error(at: node, path: path, expected)
+    }
+    return names
   }
 
   private func optionalString(_ node: Node?, path: String) throws(InventoryError) -> String? {

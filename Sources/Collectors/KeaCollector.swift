@@ -20,6 +20,9 @@ struct KeaCollector: Sendable {
       name: entry.name, kind: .kea, site: entry.site,
       endpoint: entry.url.map(Redaction.endpoint) ?? "", service: entry.service, askedAt: started,
       durationMilliseconds: 0)
+    observation.identity = entry.haServers.map {
+      ApplianceIdentity(serverNames: $0, source: .inventory)
+    }
     guard let url = entry.url else {
       observation.failure = CollectionFailure(.configuration, "the inventory gives no url")
       return observation

@@ -17,7 +17,8 @@ enum MetricsText {
     // On a merged page two regions may both have "server1 & server2": the region label keeps
     // their series apart (node_exporter refuses a textfile that repeats one).
     func named(_ relationship: RelationshipAssessment) -> String {
-      let name = "relationship=\"\(label(relationship.name))\""
+      var name = "relationship=\"\(label(relationship.name))\""
+      if let site = relationship.site { name += ",site=\"\(label(site))\"" }
       return relationship.region.map { "region=\"\(label($0))\"," + name } ?? name
     }
     gauge(
@@ -64,6 +65,10 @@ enum MetricsText {
       "appliance_up", "1 when the appliance gave a usable answer.",
       snapshot.appliances.map { ("appliance=\"\(label($0.name))\"", $0.failure == nil ? "1" : "0") }
     )
+    gauge(
+      "appliance_unmatched",
+      "1 for a Kea appliance that nothing ties to an HA server of any relationship (the page says why).",
+      assessment.unmatchedAppliances.map { ("appliance=\"\(label($0.name))\"", "1") })
     gauge(
       "unanswered_questions",
       "Follow-up questions (config-get, ha-heartbeat) the appliance answered status-get but not.",

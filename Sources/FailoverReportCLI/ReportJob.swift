@@ -60,12 +60,13 @@ struct ReportJob {
     let collected = await Gatherer(settings: settings, environment: environment)
       .collect(inventory, progress: progress)
     bar?.finish()
-    let observations =
+    var observations =
       collected.map { observation in
         var observation = observation
         observation.askedAt = Timestamp.wholeSeconds(observation.askedAt)
         return observation
       }
+    observations = remembered(observations)
     let duration = Date().timeIntervalSince(started)
     for observation in observations {
       if let failure = observation.failure {
@@ -84,6 +85,25 @@ struct ReportJob {
       inventoryDigest: Publisher.hex(Array(inventoryBytes)), appliances: observations,
       judging: inventory.judging.isDefault ? nil : inventory.judging)
     return publish(snapshot, durationSeconds: duration)
+  }
+
+  /// `observations` with what each Kea appliance that cannot say which HA server it is said of
+  /// itself in the previous run, read from the snapshot in the output folder; unchanged when
+  /// none needs it or there is no usable previous snapshot (the first run, or a damaged file:
+  /// the run goes on, and says so in the log).
+  private func remembered(_ observations: [ApplianceObservation]) -> [ApplianceObservation] {
+    guard RememberedIdentities.needed(by: observations) else { return observations }
+    let path = URL(fileURLWithPath: output).appendingPathComponent("snapshot.json").path
+    guard let data = FileManager.default.contents(atPath: path) else { return observations }
+    do {
+      let previous = try Snapshot.decoded(fromJSON: Array(data))
+      return RememberedIdentities.apply(to: observations, previous: previous)
+    } catch {
+      logger.warning(
+        "the previous snapshot cannot be read, so servers that cannot be asked are not recognised by what they said before: \(error)",
+        metadata: ["path": "\(path)"])
+      return observations
+    }
   }
 
   /// Archives the run, prunes old days, and writes the index pages of the months that changed

@@ -64,17 +64,20 @@ public enum StatusLine {
       text += "no region's snapshot is usable (\(assessment.regions.count) given)"
     } else if assessment.nothingReachable {
       text += "no appliance answered (\(assessment.applianceCount) asked)"
-    } else if relationshipWorst == .ok {
+    } else if relationshipWorst == .ok, assessment.unmatchedAppliances.isEmpty || total > 0 {
       text += "all \(total) relationships healthy"
     } else {
       let worst = assessment.relationships.filter { $0.severity == relationshipWorst }
-      let names = worst.prefix(3).map { "\(plain($0.name)) (\(plain(shortReason($0))))" }
+      let names = worst.prefix(3).map {
+        "\(plain($0.name))\($0.site.map { " at \(plain($0))" } ?? "") (\(plain(shortReason($0))))"
+      }
         .joined(separator: ", ")
       let more = worst.count > 3 ? ", and \(worst.count - 3) more" : ""
       text +=
         "\(worst.count) of \(total) relationships \(relationshipWorst.rawValue): \(names)\(more)"
     }
     text += regionClause(assessment.regions)
+    text += unmatchedClause(assessment.unmatchedAppliances)
     text += unansweredClause(assessment.unansweredQuestions)
     text += silence?.clause ?? ""
     let perfdata = [
@@ -110,6 +113,15 @@ public enum StatusLine {
     let more = late.count > 3 ? ", and \(late.count - 3) more" : ""
     return "; \(late.count) of \(regions.count) regions not current: "
       + named.joined(separator: ", ") + more
+  }
+
+  /// "; 1 appliance tied to no relationship: dc9-kea-b": appliances that nothing ties to an
+  /// HA server, the first three of them; empty when there are none.
+  static func unmatchedClause(_ appliances: [UnmatchedAppliance]) -> String {
+    guard !appliances.isEmpty else { return "" }
+    let more = appliances.count > 3 ? ", and \(appliances.count - 3) more" : ""
+    return "; \(Plural.count(appliances.count, "appliance")) tied to no relationship: "
+      + appliances.prefix(3).map { plain($0.name) }.joined(separator: ", ") + more
   }
 
   /// "; 2 follow-up questions unanswered: kea-a ha-heartbeat (timeout), …": which and why,

@@ -52,6 +52,7 @@ struct PageView: Sendable {
     }
     root["detailLimit"] = .number(Double(detailLimit))
     root["changes"] = changes()
+    root["unmatched"] = unmatched()
     root["keaStates"] = .list(help.keaStates.map(glossaryEntry))
     root["failoverStates"] = .list(help.failoverStates.map(glossaryEntry))
     return root.object
@@ -301,6 +302,7 @@ struct PageView: Sendable {
     var object = ObjectBuilder()
     object["id"] = .string(relationship.id)
     object["name"] = .string(relationship.name)
+    object["haName"] = optional(relationship.haName)
     object["kindLabel"] = .string(Self.kindLabel(relationship.kind))
     object["mode"] = optional(relationship.mode)
     object["service"] = optional(relationship.service)
@@ -320,6 +322,33 @@ struct PageView: Sendable {
     object["servers"] = .list(relationship.servers.map(server))
     object["failoverRows"] = .list(relationship.failoverRows.map(failoverRow))
     return .object(object.object)
+  }
+
+  /// The appliances tied to no relationship, each with why and what to change; null when
+  /// every appliance is in one.
+  private func unmatched() -> TemplateValue {
+    guard !assessment.unmatchedAppliances.isEmpty else { return .null }
+    return .object(
+      TemplateObject([
+        (
+          "entries",
+          .list(
+            assessment.unmatchedAppliances.map { appliance in
+              .object(
+                TemplateObject([
+                  ("name", .string(appliance.name)),
+                  (
+                    "site",
+                    optional(
+                      [appliance.region, appliance.site].compactMap { $0 }.joined(separator: " · ")
+                        .nonEmpty)
+                  ),
+                  ("endpoint", .string(appliance.endpoint)), ("reason", .string(appliance.reason)),
+                  ("severity", badge(.unknown)),
+                ]))
+            })
+        )
+      ]))
   }
 
   /// "What changed since the last run", or null without an archive.
@@ -401,6 +430,7 @@ struct PageView: Sendable {
     object["name"] = .string(server.name)
     object["appliance"] = optional(server.appliance)
     object["applianceLabel"] = server.appliance == server.name ? .null : optional(server.appliance)
+    object["identifiedBy"] = optional(server.identifiedBy)
     object["role"] = optional(server.role)
     object["severity"] = badge(server.severity)
     object["state"] = optional(server.state)
@@ -440,7 +470,12 @@ struct PageView: Sendable {
     }
     if let state = server.partnerViewState {
       let age = server.partnerViewAgeSeconds.map { ", \(Self.duration($0)) ago" } ?? ""
-      object["partnerView"] = .string(state + age)
+      // Kea's "unavailable" is not a state: it is the partner saying it cannot reach it.
+      object["partnerView"] = .string(
+        state == "unavailable"
+          ? "cannot reach it (Kea reports \u{201C}unavailable\u{201D})"
+            + (server.partnerViewAgeSeconds.map { "; last heard \(Self.duration($0)) ago" } ?? "")
+          : state + age)
     } else {
       object["partnerView"] = .null
     }
@@ -543,4 +578,9 @@ struct ObjectBuilder {
   }
 
   var object: TemplateObject { TemplateObject(pairs) }
+}
+
+extension String {
+  /// Nil for the empty string.
+  fileprivate var nonEmpty: String? { isEmpty ? nil : self }
 }

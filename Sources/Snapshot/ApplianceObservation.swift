@@ -29,6 +29,9 @@ public struct ApplianceObservation: Codable, Sendable, Equatable {
   /// Follow-up questions that went unanswered while the main one was answered; nil when none
   /// did (and in snapshots from before this was kept).
   public var unanswered: [UnansweredCommand]?
+  /// Which HA server(s) it is, when known other than from its own answer in this run (nil
+  /// when nothing but its answer says, and in snapshots from before this was kept).
+  public var identity: ApplianceIdentity? = nil
 
   public init(
     name: String, kind: ApplianceKind, site: String?, endpoint: String, service: String?,

@@ -87,6 +87,7 @@ extension ApplianceObservation {
         json.array(values) { json, value in value.write(to: &json) }
       }
       json.optional("failure", failure) { json, value in value.write(to: &json) }
+      json.optional("identity", identity) { json, value in value.write(to: &json) }
       json.optional("kea", kea) { json, value in value.write(to: &json) }
       json.key("kind")
       json.string(kind.rawValue)
@@ -98,6 +99,21 @@ extension ApplianceObservation {
       json.optional("unanswered", unanswered) { json, values in
         json.array(values) { json, value in value.write(to: &json) }
       }
+    }
+  }
+}
+
+extension ApplianceIdentity {
+  func write(to json: inout JSONBytes) {
+    json.object { json in
+      json.optional("peerURLs", peerURLs) { json, values in
+        json.array(values) { json, value in json.string(value) }
+      }
+      json.optional("seenAt", seenAt) { $0.date($1) }
+      json.key("serverNames")
+      json.array(serverNames) { json, value in json.string(value) }
+      json.key("source")
+      json.string(source.rawValue)
     }
   }
 }

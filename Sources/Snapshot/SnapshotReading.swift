@@ -126,6 +126,8 @@ extension ApplianceObservation {
           try reader.readList(FailoverPeerStatus.init(reading:))
         }
       case "failure": observation.failure = try reader.optional(CollectionFailure.init(reading:))
+      case "identity":
+        observation.identity = try reader.optional(ApplianceIdentity.init(reading:))
       case "kea": observation.kea = try reader.optional(KeaStatus.init(reading:))
       case "kind": kind = try reader.readEnum(ApplianceKind.self)
       case "name": name = try reader.readString()
@@ -146,6 +148,26 @@ extension ApplianceObservation {
     observation.durationMilliseconds = try reader.required(duration, "durationMilliseconds")
     observation.exchanges = try reader.required(exchanges, "exchanges")
     self = observation
+  }
+}
+
+extension ApplianceIdentity {
+  init(reading reader: inout JSONPullReader) throws(JSONSyntaxError) {
+    var names: [String]?
+    var source: Source?
+    var identity = ApplianceIdentity(serverNames: [], source: .inventory)
+    try reader.readObject { reader, key throws(JSONSyntaxError) in
+      switch key {
+      case "peerURLs": identity.peerURLs = try reader.optionalStrings()
+      case "seenAt": identity.seenAt = try reader.optionalDate()
+      case "serverNames": names = try reader.optionalStrings()
+      case "source": source = try reader.readEnum(Source.self)
+      default: try reader.skipValue()
+      }
+    }
+    identity.serverNames = try reader.required(names, "serverNames")
+    identity.source = try reader.required(source, "source")
+    self = identity
   }
 }
 

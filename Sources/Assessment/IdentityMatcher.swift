@@ -1,0 +1,181 @@
+import Foundation
+import Snapshot
+
+/// Ties the appliances that could not say which HA server they are (no answer, or no
+/// configuration in it) to the empty places in the relationships their partners describe.
+///
+/// Each piece of evidence has a weight, and the heaviest wins only when it points at one
+/// place: a server is one HA listener, so the places it may fill several of (a hub in
+/// hub-and-spoke) share one name and one peer URL. Two appliances that claim one place equally
+/// are both left unmatched, with a reason that says how to settle it.
+struct IdentityMatcher {
+  typealias Group = KeaRelationshipBuilder.Group
+
+  /// What ties an appliance to a place, heaviest first.
+  private enum Weight {
+    static let earlierRunURLs = 16
+    static let sameURL = 8
+    static let sameHost = 4
+    static let sameSite = 2
+    static let name = 1
+  }
+
+  /// A server a relationship's configuration names but no appliance answered for.
+  private struct Slot {
+    var group: Int
+    var name: String
+    var url: String
+    var host: String?
+    var identity: String { name + "\u{0}" + url }
+  }
+
+  enum Outcome {
+    case placed(groups: [Int], name: String, evidence: String?)
+    case unmatched(String)
+  }
+
+  struct Claim {
+    var identity: String?
+    var score = 0
+    var groups: [Int] = []
+    var name = ""
+    var evidence: String?
+    var reason = ""
+    var appliance = ""
+  }
+
+  private let groups: [Group]
+  private var slotsByName: [String: [Slot]] = [:]
+  private var slotsByURL: [String: [Slot]] = [:]
+  private var slotsByHost: [String: [Slot]] = [:]
+
+  init(groups: [Group]) {
+    self.groups = groups
+    for (index, group) in groups.enumerated() {
+      let taken = Set(group.members.map(\.serverName))
+      for peer in group.configuration?.peers ?? [] where !taken.contains(peer.name) {
+        let url = KeaRelationshipBuilder.normalized(peer.url ?? "")
+        let slot = Slot(
+          group: index, name: peer.name, url: url, host: KeaRelationshipBuilder.host(url))
+        slotsByName[peer.name, default: []].append(slot)
+        if !url.isEmpty { slotsByURL[url, default: []].append(slot) }
+        if let host = slot.host { slotsByHost[host, default: []].append(slot) }
+      }
+    }
+  }
+
+  /// The place the evidence points at for one appliance, or why there is none.
+  func claim(_ observation: ApplianceObservation, status: KeaRelationshipStatus?) -> Claim {
+    var claim = Claim(appliance: observation.name)
+    let ownName = status?.local?.serverName
+    let names = ownName.map { [$0] } ?? observation.identity?.serverNames
+    let endpoint = KeaRelationshipBuilder.normalized(observation.endpoint)
+    let host = KeaRelationshipBuilder.host(endpoint)
+    var candidates: [Slot]
+    if let names {
+      candidates = names.flatMap { slotsByName[$0] ?? [] }
+    } else {
+      candidates = (slotsByURL[endpoint] ?? []) + (host.flatMap { slotsByHost[$0] } ?? [])
+    }
+    candidates = candidates.filter { slot in
+      let service = groups[slot.group].service
+      return service == nil || observation.service == nil || service == observation.service
+    }
+    let remembered =
+      observation.identity?.source == .earlierRun ? Set(observation.identity?.peerURLs ?? []) : []
+    var best: [String: (score: Int, slots: [Slot])] = [:]
+    for slot in candidates {
+      var score = names == nil ? 0 : Weight.name
+      if remembered.contains(slot.url) { score += Weight.earlierRunURLs }
+      if !slot.url.isEmpty, slot.url == endpoint { score += Weight.sameURL }
+      if let host, slot.host == host { score += Weight.sameHost }
+      if let site = observation.site, groups[slot.group].site == site { score += Weight.sameSite }
+      guard names != nil || score >= Weight.sameHost else { continue }
+      let current = best[slot.identity]
+      if current == nil || current?.score ?? 0 < score {
+        best[slot.identity] = (score, [slot])
+      } else if current?.score == score, current?.slots.contains(where: { $0.group == slot.group }) == false {
+        best[slot.identity]?.slots.append(slot)
+      }
+    }
+    let failure = observation.failure.map { "it could not be asked (\($0.message))" }
+      ?? "its answer does not say which HA server it is"
+    guard let top = best.values.map(\.score).max() else {
+      claim.reason =
+        names.map {
+          "\(failure), and no relationship that answered has a place for \($0.joined(separator: " or ")); check the ha-servers of its inventory entry against the this-server-name of its HA configuration"
+        }
+        ?? "\(failure), and nothing tells which HA server it is: add ha-servers: [its this-server-name] to its inventory entry"
+      return claim
+    }
+    let leaders = best.filter { $0.value.score == top }
+    guard leaders.count == 1, let (identity, chosen) = leaders.first else {
+      let places = leaders.values.compactMap(\.slots.first).map { describe($0) }.sorted()
+      claim.reason =
+        "\(failure), and it could be \(places.joined(separator: " or ")): add ha-servers (and site) to its inventory entry to say which"
+      return claim
+    }
+    claim.identity = identity
+    claim.score = top
+    claim.groups = chosen.slots.map(\.group)
+    claim.name = chosen.slots[0].name
+    claim.evidence = evidence(
+      top, observation: observation, ownName: ownName, name: claim.name)
+    return claim
+  }
+
+  /// Where each claim ends: a place claimed by several appliances goes to the one with the
+  /// heaviest evidence, and to none when two are equal.
+  func settle(_ claims: [Claim]) -> [Outcome] {
+    var claimants: [String: [Int]] = [:]
+    for (position, claim) in claims.enumerated() {
+      if let identity = claim.identity { claimants[identity, default: []].append(position) }
+    }
+    return claims.enumerated().map { position, claim in
+      guard let identity = claim.identity else { return .unmatched(claim.reason) }
+      let rivals = (claimants[identity] ?? []).filter { $0 != position }
+      let stronger = rivals.filter { claims[$0].score >= claim.score }
+      guard let rival = stronger.first else {
+        return .placed(groups: claim.groups, name: claim.name, evidence: claim.evidence)
+      }
+      let others = stronger.map { claims[$0].appliance }.joined(separator: ", ")
+      return .unmatched(
+        claims[rival].score > claim.score
+          ? "it looks like \(claim.name), but \(others) is tied to that server more surely; check the ha-servers and site of both inventory entries"
+          : "it and \(others) could each be \(claim.name) with the same evidence: add ha-servers (and site) to their inventory entries to say which is which"
+      )
+    }
+  }
+
+  /// "server2 beside dc1-kea-a": a place, named by the appliances around it.
+  private func describe(_ slot: Slot) -> String {
+    let beside = groups[slot.group].members.map(\.observation.name)
+    let site = groups[slot.group].site.map { " at \($0)" } ?? ""
+    return beside.isEmpty
+      ? "\(slot.name)\(site)" : "\(slot.name) beside \(beside.joined(separator: ", "))\(site)"
+  }
+
+  private func evidence(
+    _ score: Int, observation: ApplianceObservation, ownName: String?, name: String
+  ) -> String? {
+    var parts: [String] = []
+    if ownName != nil {
+      // Its own status-get names it: no more to say than its own answer does.
+      return nil
+    }
+    switch observation.identity?.source {
+    case .inventory: parts.append("the inventory's ha-servers")
+    case .earlierRun:
+      let when = observation.identity?.seenAt.map { " (\(Timestamp.iso($0)))" } ?? ""
+      parts.append("what it said of itself in an earlier run\(when)")
+    case nil: break
+    }
+    if score & Weight.sameURL != 0 {
+      parts.append("its URL, which its partner's configuration gives for \(name)")
+    } else if score & Weight.sameHost != 0 {
+      parts.append("its host, which its partner's configuration gives for \(name)")
+    }
+    if score & Weight.sameSite != 0 { parts.append("its site") }
+    return parts.isEmpty ? nil : parts.joined(separator: ", ")
+  }
+}
