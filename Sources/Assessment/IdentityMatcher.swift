@@ -94,11 +94,14 @@ struct IdentityMatcher {
       let current = best[slot.identity]
       if current == nil || current?.score ?? 0 < score {
         best[slot.identity] = (score, [slot])
-      } else if current?.score == score, current?.slots.contains(where: { $0.group == slot.group }) == false {
+      } else if current?.score == score,
+        current?.slots.contains(where: { $0.group == slot.group }) == false
+      {
         best[slot.identity]?.slots.append(slot)
       }
     }
-    let failure = observation.failure.map { "it could not be asked (\($0.message))" }
+    let failure =
+      observation.failure.map { "it could not be asked (\($0.message))" }
       ?? "its answer does not say which HA server it is"
     guard let top = best.values.map(\.score).max() else {
       claim.reason =
@@ -164,18 +167,19 @@ struct IdentityMatcher {
       return nil
     }
     switch observation.identity?.source {
-    case .inventory: parts.append("the inventory's ha-servers")
+    case .inventory: parts.append("ha-servers in the inventory")
     case .earlierRun:
-      let when = observation.identity?.seenAt.map { " (\(Timestamp.iso($0)))" } ?? ""
-      parts.append("what it said of itself in an earlier run\(when)")
+      let when = observation.identity?.seenAt.map { " of \(Timestamp.iso($0))" } ?? ""
+      parts.append("its own answer\(when)")
     case nil: break
     }
     if score & Weight.sameURL != 0 {
-      parts.append("its URL, which its partner's configuration gives for \(name)")
+      parts.append("its URL, given for \(name) in its partner's configuration")
     } else if score & Weight.sameHost != 0 {
-      parts.append("its host, which its partner's configuration gives for \(name)")
+      parts.append("its host, given for \(name) in its partner's configuration")
     }
     if score & Weight.sameSite != 0 { parts.append("its site") }
-    return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    guard let last = parts.popLast() else { return nil }
+    return parts.isEmpty ? last : parts.joined(separator: ", ") + " and " + last
   }
 }

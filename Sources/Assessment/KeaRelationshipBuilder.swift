@@ -123,7 +123,9 @@ struct KeaRelationshipBuilder {
     let claims = unplaced.map { reference in
       matcher.claim(
         observations[reference.observation],
-        status: reference.status.flatMap { observations[reference.observation].kea?.relationships[$0] })
+        status: reference.status.flatMap {
+          observations[reference.observation].kea?.relationships[$0]
+        })
     }
     let winners = matcher.settle(claims)
     var unmatched: [Unmatched] = []

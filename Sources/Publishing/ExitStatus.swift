@@ -71,7 +71,7 @@ public enum StatusLine {
       let names = worst.prefix(3).map {
         "\(plain($0.name))\($0.site.map { " at \(plain($0))" } ?? "") (\(plain(shortReason($0))))"
       }
-        .joined(separator: ", ")
+      .joined(separator: ", ")
       let more = worst.count > 3 ? ", and \(worst.count - 3) more" : ""
       text +=
         "\(worst.count) of \(total) relationships \(relationshipWorst.rawValue): \(names)\(more)"

@@ -79,7 +79,7 @@ struct MergeTests {
     #expect(first.status == 1, "\(first.stdout)\(first.stderr)")
     #expect(
       first.stdout.hasPrefix(
-        "FAILOVER WARNING - 1 of 3 relationships unknown: dc7-kea-active (region-stale); 2 of 3 regions not current: amer (stale, 1 h old), apac (no usable snapshot)"
+        "FAILOVER WARNING - 1 of 3 relationships unknown: dc7-kea-active at DC7 (region-stale); 2 of 3 regions not current: amer (stale, 1 h old), apac (no usable snapshot)"
       ), "\(first.stdout)")
     #expect(first.stdout.contains("regions=3 regions_not_current=2"))
     let page = String(

@@ -206,6 +206,13 @@ enum RandomSnapshot {
         })
       observation.durationMilliseconds = number()
       observation.region = maybe { $0.text() }
+      observation.identity = maybe { maker in
+        ApplianceIdentity(
+          serverNames: maker.list { $0.text() },
+          source: ApplianceIdentity.Source.allCases.randomElement(using: &maker.random)
+            ?? .inventory,
+          seenAt: maker.maybe { $0.date() }, peerURLs: maker.maybe { $0.list { $0.text() } })
+      }
       return observation
     }
 

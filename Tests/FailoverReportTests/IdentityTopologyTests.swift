@@ -1,0 +1,241 @@
+import Assessment
+import Foundation
+import Publishing
+import Snapshot
+import Testing
+
+@testable import Collectors
+
+/// Who is who, over the topologies operators run: real Kea 3.0.4 answers from the lab
+/// (`shared/lab/kea-new`), placed at the addresses each row needs, judged as `run` judges them.
+/// Each row gives the relationships' count, the worst severity, the names on the cards, the
+/// appliances tied to none, and the exit code.
+@Suite("Who is who: topologies")
+struct IdentityTopologyTests {
+  static let captures = TestSupport.shared.appendingPathComponent("lab/kea-new/captures/3.0.4")
+  static let now = Date(timeIntervalSince1970: 1_796_000_000)
+
+  /// One Kea appliance: its inventory name, site and URL, and what it answered (capture files
+  /// under `captures`, with the lab's 127.0.0.1 peer URLs moved to `peerHost`), or why not.
+  struct Appliance {
+    var name: String
+    var site: String?
+    var url: String
+    var status: String?
+    var config: String?
+    var peerHost = "127.0.0.1"
+    var peerPortOffset = 0
+    var failure: CollectionFailure? = nil
+    var haServers: [String]? = nil
+  }
+
+  static func observation(_ appliance: Appliance) throws -> ApplianceObservation {
+    var observation = ApplianceObservation(
+      name: appliance.name, kind: .kea, site: appliance.site, endpoint: appliance.url,
+      service: "dhcp4", askedAt: now, durationMilliseconds: 2)
+    observation.identity = appliance.haServers.map {
+      ApplianceIdentity(serverNames: $0, source: .inventory)
+    }
+    if let failure = appliance.failure {
+      observation.failure = failure
+      observation.service = nil
+      return observation
+    }
+    let moved = { (path: String) throws -> Data in
+      var text = try String(
+        contentsOf: captures.appendingPathComponent(path), encoding: .utf8)
+      for port in [8111, 8112] {
+        text = text.replacingOccurrences(
+          of: "http://127.0.0.1:\(port)/",
+          with: "http://\(appliance.peerHost):\(port + appliance.peerPortOffset)/")
+      }
+      return Data(text.utf8)
+    }
+    if let status = appliance.status {
+      observation.kea = KeaAnswerDecoder.status(try KeaAnswerDecoder.answer(from: moved(status)))
+    }
+    if let config = appliance.config {
+      observation.kea?.configuration = KeaAnswerDecoder.configuration(
+        try KeaAnswerDecoder.answer(from: moved(config)))
+    }
+    return observation
+  }
+
+  static let refused = CollectionFailure(.unreachable, "connection refused: nothing listens there")
+  static let hung = CollectionFailure(.timeout, "no answer within 3 s")
+
+  static func healthy(_ name: String, _ server: Int, site: String?, host: String, offset: Int = 0)
+    -> Appliance
+  {
+    Appliance(
+      name: name, site: site, url: "http://\(host):\(8100 + offset + server)/",
+      status: "lb/status-get.server\(server).json", config: "lb/config-get.server\(server).json",
+      peerHost: host, peerPortOffset: offset)
+  }
+
+  static func survivor(_ name: String, site: String?, host: String, offset: Int = 0) -> Appliance {
+    Appliance(
+      name: name, site: site, url: "http://\(host):\(8101 + offset)/",
+      status: "lb-failover/status-get.server1.partner-down.json",
+      config: "lb-failover/config-get.server1.partner-down.json", peerHost: host,
+      peerPortOffset: offset)
+  }
+
+  static func dead(
+    _ name: String, site: String?, host: String, offset: Int = 0,
+    failure: CollectionFailure = refused, haServers: [String]? = nil
+  ) -> Appliance {
+    Appliance(
+      name: name, site: site, url: "http://\(host):\(8102 + offset)/", failure: failure,
+      haServers: haServers)
+  }
+
+  struct Row: CustomTestStringConvertible, Sendable {
+    var label: String
+    var previous: [Appliance]? = nil
+    var appliances: [Appliance]
+    var count: Int
+    var severity: Severity
+    var names: [String]
+    var unmatched: [String] = []
+    var exit: Int32
+    var testDescription: String { label }
+  }
+
+  static let rows: [Row] = [
+    Row(
+      label: "two pairs with Kea's default names at two sites, healthy",
+      appliances: [
+        healthy("dc1-a", 1, site: "DC1", host: "10.1.0.1"),
+        healthy("dc1-b", 2, site: "DC1", host: "10.1.0.1"),
+        healthy("dc2-a", 1, site: "DC2", host: "10.2.0.1"),
+        healthy("dc2-b", 2, site: "DC2", host: "10.2.0.1"),
+      ], count: 2, severity: .ok, names: ["dc1-a & dc1-b", "dc2-a & dc2-b"], exit: 0),
+    Row(
+      label: "two pairs with the same names, one server of the second killed",
+      appliances: [
+        healthy("dc1-a", 1, site: "DC1", host: "10.1.0.1"),
+        healthy("dc1-b", 2, site: "DC1", host: "10.1.0.1"),
+        survivor("dc2-a", site: "DC2", host: "10.2.0.1"),
+        dead("dc2-b", site: "DC2", host: "10.2.0.1"),
+      ], count: 2, severity: .critical, names: ["dc1-a & dc1-b", "dc2-a & dc2-b"], exit: 2),
+    Row(
+      label: "two pairs with the same names on one host, no sites, the second's survivor alone",
+      appliances: [
+        healthy("kea-1", 1, site: nil, host: "127.0.0.1"),
+        healthy("kea-2", 2, site: nil, host: "127.0.0.1"),
+        survivor("kea-3", site: nil, host: "127.0.0.1", offset: 100),
+      ], count: 2, severity: .critical, names: ["kea-1 & kea-2", "kea-3 & server2"], exit: 2),
+    Row(
+      label: "one side in the inventory, its partner healthy",
+      appliances: [healthy("kea-1", 1, site: "DC1", host: "127.0.0.1")],
+      count: 1, severity: .ok, names: ["kea-1 & server2"], exit: 0),
+    Row(
+      label: "one side in the inventory, its partner down",
+      appliances: [survivor("kea-1", site: "DC1", host: "127.0.0.1")],
+      count: 1, severity: .critical, names: ["kea-1 & server2"], exit: 2),
+    Row(
+      label: "both in the inventory, the partner's control socket hung while it serves",
+      appliances: [
+        healthy("kea-1", 1, site: "DC1", host: "127.0.0.1"),
+        dead("kea-2", site: "DC1", host: "127.0.0.1", failure: hung),
+      ], count: 1, severity: .warning, names: ["kea-1 & kea-2"], exit: 1),
+    Row(
+      label: "a dead server behind a dedicated HA listener, first run, its own host",
+      appliances: [
+        survivor("kea-1", site: nil, host: "10.0.0.1"),
+        Appliance(name: "kea-2", url: "http://10.0.0.1:8000/", failure: refused),
+      ], count: 1, severity: .critical, names: ["kea-1 & kea-2"], exit: 2),
+    Row(
+      label: "two dead servers behind listeners on one host, told apart by site",
+      appliances: [
+        survivor("dc1-a", site: "DC1", host: "127.0.0.1"),
+        dead("dc1-b", site: "DC1", host: "127.0.0.1"),
+        survivor("dc2-a", site: "DC2", host: "127.0.0.1", offset: 100),
+        dead("dc2-b", site: "DC2", host: "127.0.0.1", offset: 100),
+      ], count: 2, severity: .critical, names: ["dc1-a & dc1-b", "dc2-a & dc2-b"], exit: 2),
+    Row(
+      label: "two dead servers on one host, nothing to tell them apart: unmatched, said once",
+      appliances: [
+        survivor("kea-1", site: nil, host: "127.0.0.1"),
+        dead("kea-2", site: nil, host: "127.0.0.1"),
+        survivor("kea-3", site: nil, host: "127.0.0.1", offset: 100),
+        dead("kea-4", site: nil, host: "127.0.0.1", offset: 100),
+      ], count: 2, severity: .critical, names: ["kea-1 & server2", "kea-3 & server2"],
+      unmatched: ["kea-2", "kea-4"], exit: 2),
+    Row(
+      label: "the same, after a healthy run: each is known by what it said then",
+      previous: [
+        healthy("kea-1", 1, site: nil, host: "127.0.0.1"),
+        healthy("kea-2", 2, site: nil, host: "127.0.0.1"),
+        healthy("kea-3", 1, site: nil, host: "127.0.0.1", offset: 100),
+        healthy("kea-4", 2, site: nil, host: "127.0.0.1", offset: 100),
+      ],
+      appliances: [
+        survivor("kea-1", site: nil, host: "127.0.0.1"),
+        dead("kea-2", site: nil, host: "127.0.0.1"),
+        survivor("kea-3", site: nil, host: "127.0.0.1", offset: 100),
+        dead("kea-4", site: nil, host: "127.0.0.1", offset: 100),
+      ], count: 2, severity: .critical, names: ["kea-1 & kea-2", "kea-3 & kea-4"], exit: 2),
+    Row(
+      label: "an appliance renamed in the inventory between runs, then killed",
+      previous: [
+        healthy("kea-1", 1, site: nil, host: "127.0.0.1"),
+        healthy("kea-2", 2, site: nil, host: "127.0.0.1"),
+        healthy("kea-3", 1, site: nil, host: "127.0.0.1", offset: 100),
+        healthy("kea-4", 2, site: nil, host: "127.0.0.1", offset: 100),
+      ],
+      appliances: [
+        healthy("kea-1", 1, site: nil, host: "127.0.0.1"),
+        healthy("kea-2", 2, site: nil, host: "127.0.0.1"),
+        survivor("kea-3", site: nil, host: "127.0.0.1", offset: 100),
+        dead("dc9-kea-b", site: nil, host: "127.0.0.1", offset: 100),
+      ], count: 2, severity: .critical, names: ["kea-1 & kea-2", "kea-3 & dc9-kea-b"], exit: 2),
+    Row(
+      label: "a dead server asked at a management address its partner does not know",
+      appliances: [
+        survivor("kea-1", site: nil, host: "10.0.0.1"),
+        Appliance(name: "kea-2", url: "http://192.0.2.12:8000/", failure: refused),
+      ], count: 1, severity: .critical, names: ["kea-1 & server2"], unmatched: ["kea-2"],
+      exit: 2),
+    Row(
+      label: "the same, with ha-servers in its inventory entry",
+      appliances: [
+        survivor("kea-1", site: nil, host: "10.0.0.1"),
+        Appliance(
+          name: "kea-2", url: "http://192.0.2.12:8000/", failure: refused,
+          haServers: ["server2"]),
+      ], count: 1, severity: .critical, names: ["kea-1 & kea-2"], exit: 2),
+  ]
+
+  @Test("each topology", arguments: rows)
+  func topology(_ row: Row) throws {
+    var observations = try row.appliances.map(Self.observation)
+    if let previous = row.previous {
+      let before = Snapshot(
+        generator: "t", collectedAt: Self.now.addingTimeInterval(-300), durationMilliseconds: 1,
+        inventoryDigest: "x", appliances: try previous.map(Self.observation))
+      observations = RememberedIdentities.apply(to: observations, previous: before)
+    }
+    let assessment = Assessor.assess(
+      Snapshot(
+        generator: "t", collectedAt: Self.now, durationMilliseconds: 1, inventoryDigest: "x",
+        appliances: observations))
+    #expect(assessment.relationships.count == row.count)
+    #expect(assessment.severity == row.severity)
+    #expect(assessment.relationships.map(\.name).sorted() == row.names)
+    #expect(assessment.unmatchedAppliances.map(\.name).sorted() == row.unmatched)
+    #expect(ExitStatus(assessment).rawValue == row.exit)
+    // Every appliance of the inventory is on exactly one card, or said to be on none.
+    let shown = assessment.relationships.flatMap(\.servers).compactMap(\.appliance)
+    for appliance in row.appliances {
+      let places = shown.count { $0 == appliance.name }
+      #expect(
+        places + (row.unmatched.contains(appliance.name) ? 1 : 0) == 1,
+        "\(appliance.name) is shown \(places) times")
+    }
+    let line = StatusLine.make(assessment, status: ExitStatus(assessment), durationSeconds: 0)
+    #expect(!line.contains("unavailable"), "\(line)")
+    for name in row.unmatched { #expect(line.contains(name), "\(line)") }
+  }
+}
