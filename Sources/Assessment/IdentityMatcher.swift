@@ -30,15 +30,13 @@ struct IdentityMatcher {
   }
 
   enum Outcome {
-    case placed(groups: [Int], name: String, evidence: String?)
+    case placed([(groups: [Int], name: String)], evidence: String?)
     case unmatched(String)
   }
 
   struct Claim {
-    var identity: String?
+    var places: [(identity: String, name: String, groups: [Int])] = []
     var score = 0
-    var groups: [Int] = []
-    var name = ""
     var evidence: String?
     var reason = ""
     var appliance = ""
@@ -111,19 +109,33 @@ struct IdentityMatcher {
         ?? "\(failure), and nothing tells which HA server it is: add ha-servers: [its this-server-name] to its inventory entry"
       return claim
     }
-    let leaders = best.filter { $0.value.score == top }
-    guard leaders.count == 1, let (identity, chosen) = leaders.first else {
-      let places = leaders.values.compactMap(\.slots.first).map { describe($0) }.sorted()
+    // One place per name: an appliance known by several names (a hub, which is a different
+    // server name in each of its relationships) fills one place under each; one known by its
+    // address alone fills one place.
+    var chosen: [(identity: String, slots: [Slot])] = []
+    var ambiguous: [Slot] = []
+    let byName = Dictionary(grouping: best.filter { $0.value.score == top }) {
+      $0.value.slots[0].name
+    }
+    for (_, leaders) in byName.sorted(by: { $0.key < $1.key }) {
+      if leaders.count == 1, let leader = leaders.first {
+        chosen.append((leader.key, leader.value.slots))
+      } else {
+        ambiguous += leaders.compactMap(\.value.slots.first)
+      }
+    }
+    if names == nil, chosen.count > 1 { ambiguous += chosen.compactMap(\.slots.first) }
+    guard ambiguous.isEmpty else {
+      let places = ambiguous.map { describe($0) }.sorted()
       claim.reason =
         "\(failure), and it could be \(places.joined(separator: " or ")): add ha-servers (and site) to its inventory entry to say which"
       return claim
     }
-    claim.identity = identity
+    claim.places = chosen.map { ($0.identity, $0.slots[0].name, $0.slots.map(\.group)) }
     claim.score = top
-    claim.groups = chosen.slots.map(\.group)
-    claim.name = chosen.slots[0].name
     claim.evidence = evidence(
-      top, observation: observation, ownName: ownName, name: claim.name)
+      top, observation: observation, ownName: ownName,
+      name: claim.places.map(\.name).joined(separator: ", "))
     return claim
   }
 
@@ -132,20 +144,23 @@ struct IdentityMatcher {
   func settle(_ claims: [Claim]) -> [Outcome] {
     var claimants: [String: [Int]] = [:]
     for (position, claim) in claims.enumerated() {
-      if let identity = claim.identity { claimants[identity, default: []].append(position) }
+      for place in claim.places { claimants[place.identity, default: []].append(position) }
     }
     return claims.enumerated().map { position, claim in
-      guard let identity = claim.identity else { return .unmatched(claim.reason) }
-      let rivals = (claimants[identity] ?? []).filter { $0 != position }
-      let stronger = rivals.filter { claims[$0].score >= claim.score }
+      guard !claim.places.isEmpty else { return .unmatched(claim.reason) }
+      let rivals = Set(
+        claim.places.flatMap { claimants[$0.identity] ?? [] }.filter { $0 != position })
+      let stronger = rivals.filter { claims[$0].score >= claim.score }.sorted()
       guard let rival = stronger.first else {
-        return .placed(groups: claim.groups, name: claim.name, evidence: claim.evidence)
+        return .placed(
+          claim.places.map { (groups: $0.groups, name: $0.name) }, evidence: claim.evidence)
       }
+      let name = claim.places.map(\.name).joined(separator: ", ")
       let others = stronger.map { claims[$0].appliance }.joined(separator: ", ")
       return .unmatched(
         claims[rival].score > claim.score
-          ? "it looks like \(claim.name), but \(others) is tied to that server more surely; check the ha-servers and site of both inventory entries"
-          : "it and \(others) could each be \(claim.name) with the same evidence: add ha-servers (and site) to their inventory entries to say which is which"
+          ? "it looks like \(name), but \(others) is tied to that server more surely; check the ha-servers and site of both inventory entries"
+          : "it and \(others) could each be \(name) with the same evidence: add ha-servers (and site) to their inventory entries to say which is which"
       )
     }
   }

@@ -133,12 +133,14 @@ struct KeaRelationshipBuilder {
       let observation = observations[reference.observation]
       let status = reference.status.flatMap { observation.kea?.relationships[$0] }
       switch winners[position] {
-      case .placed(let slots, let name, let evidence):
-        for slot in slots {
-          groups[slot].members.append(
-            Member(
-              observation: observation, status: status, configuration: nil, serverName: name,
-              identifiedBy: evidence))
+      case .placed(let places, let evidence):
+        for place in places {
+          for group in place.groups {
+            groups[group].members.append(
+              Member(
+                observation: observation, status: status, configuration: nil,
+                serverName: place.name, identifiedBy: evidence))
+          }
         }
       case .unmatched(let reason):
         if let status {
