@@ -1,0 +1,170 @@
+import Assessment
+import Collectors
+import Foundation
+import Publishing
+import Snapshot
+import Testing
+
+extension ExternalProcesses {
+  /// Real Kea 2.6.3 (through its Control Agent, with the default dedicated HA listener) and
+  /// Kea 3.0 (the daemon's own HTTP socket, with basic auth, and HTTPS with cert-required), in
+  /// the chroots `.ci/kea-chroots` builds. Each test starts its own pair, reads it as `run`
+  /// does, kills one server and reads it again. Without the chroots (or root) they are
+  /// skipped with a message; where CI=true that is a failure.
+  @Suite("Real Kea 2.6 and 3.0", .serialized)
+  struct NewKeaIntegrationTests {
+    static func lab(
+      _ release: KeaChrootLab.Release, _ template: String,
+      servers: [String] = ["server1", "server2"],
+      edit: KeaLab.JSONEdit? = nil, prepare: (KeaChrootLab) throws -> Void = { _ in }
+    ) throws -> KeaChrootLab? {
+      do {
+        let lab = try KeaChrootLab(release, template: template, servers: servers, edit: edit)
+        print("Kea \(lab.version) (\(release.rawValue) chroot), \(template)")
+        try prepare(lab)
+        try lab.startAll()
+        return lab
+      } catch let missing as KeaChrootLab.Missing {
+        if TestSupport.isCI {
+          Issue.record("CI=true but \(missing)")
+        } else {
+          print("skipped: \(missing)")
+        }
+        return nil
+      }
+    }
+
+    /// One collection, assessed as `run` assesses it.
+    static func assess(_ entries: [ApplianceEntry], environment: [String: String] = [:]) async
+      -> Assessment
+    {
+      let observations = await Gatherer(
+        settings: CollectionSettings(timeout: 3, concurrency: 8, deadline: 10),
+        environment: environment
+      ).collect(Inventory(file: "test", appliances: entries))
+      return Assessor.assess(
+        Snapshot(
+          generator: "test", collectedAt: Date(), durationMilliseconds: 0, inventoryDigest: "t",
+          appliances: observations))
+    }
+
+    /// Polls until `condition` holds, or 45 s pass.
+    static func waitFor(
+      _ entries: [ApplianceEntry], environment: [String: String] = [:], lab: KeaChrootLab,
+      _ condition: (Assessment) -> Bool
+    ) async throws -> Assessment {
+      let deadline = Date().addingTimeInterval(45)
+      while true {
+        let assessment = await assess(entries, environment: environment)
+        if condition(assessment) { return assessment }
+        if Date() > deadline {
+          let seen = assessment.relationships.flatMap(\.servers).map {
+            "\($0.appliance ?? $0.name)=\($0.state ?? "-") \($0.reason ?? "")"
+          }
+          Issue.record(
+            "timed out waiting on Kea \(lab.version); seen: \(seen); unmatched: \(assessment.unmatchedAppliances.map(\.reason)); server1: \(lab.output("server1.dhcp4").suffix(800))"
+          )
+          return assessment
+        }
+        try await Task.sleep(for: .milliseconds(250))
+      }
+    }
+
+    static func states(_ assessment: Assessment, _ expected: [String: String]) -> Bool {
+      expected.allSatisfy { appliance, state in
+        assessment.relationships.flatMap(\.servers).contains {
+          $0.appliance == appliance && $0.state == state && $0.stateSource == "own"
+        }
+      }
+    }
+
+    static func entry(_ name: String, url: String, service: String? = nil) -> ApplianceEntry {
+      var entry = ApplianceEntry(name: name, kind: .kea)
+      entry.url = URL(string: url)
+      entry.service = service
+      entry.site = "LAB"
+      return entry
+    }
+
+    /// Healthy, then one server killed: the relationship is critical, the dead server is
+    /// shown as its inventory appliance with its reason, and the count does not change.
+    static func lifecycle(
+      _ lab: KeaChrootLab, entries: [ApplianceEntry], environment: [String: String] = [:],
+      normal: String, deadReason: String
+    ) async throws {
+      let names = entries.map(\.name)
+      let healthy = try await waitFor(entries, environment: environment, lab: lab) {
+        states($0, [names[0]: normal, names[1]: normal])
+      }
+      #expect(healthy.relationships.count == 1, "Kea \(lab.version)")
+      #expect(
+        healthy.severity == .ok, "Kea \(lab.version): \(healthy.relationships.map(\.summary))")
+      #expect(ExitStatus(healthy) == .ok)
+      #expect(healthy.relationships.first?.name == names.joined(separator: " & "))
+      #expect(healthy.relationships.first?.haName == "server1 & server2")
+      #expect(healthy.unmatchedAppliances.isEmpty)
+
+      lab.kill("server2.dhcp4")
+      let down = try await waitFor(entries, environment: environment, lab: lab) {
+        states($0, [names[0]: "partner-down"])
+      }
+      #expect(down.relationships.count == 1, "Kea \(lab.version)")
+      #expect(down.unmatchedAppliances.isEmpty, "\(down.unmatchedAppliances.map(\.reason))")
+      #expect(ExitStatus(down) == .critical)
+      let relationship = try #require(down.relationships.first)
+      #expect(relationship.severity == .critical)
+      #expect(relationship.name == names.joined(separator: " & "))
+      let dead = try #require(relationship.servers.first { $0.name == "server2" })
+      #expect(dead.appliance == names[1])
+      #expect(dead.reason?.contains(deadReason) == true, "\(dead.reason ?? "")")
+      #expect(dead.state == nil, "unavailable is not a state")
+      #expect(dead.partnerViewState == "unavailable")
+      let line = StatusLine.make(down, status: ExitStatus(down), durationSeconds: 0)
+      #expect(line.contains("1 of 1 relationships critical: \(names[0]) & \(names[1]) at LAB"))
+      #expect(!line.contains("unavailable"), "\(line)")
+    }
+
+    @Test("Kea 2.6 through its Control Agent, dedicated HA listener: healthy, then a server killed")
+    func kea26() async throws {
+      guard let lab = try Self.lab(.kea26, "dhcp4-lb.json") else { return }
+      defer { lab.stopAll() }
+      #expect(lab.version.hasPrefix("2.6"))
+      try await Self.lifecycle(
+        lab,
+        entries: [
+          Self.entry("lab-kea26-a", url: lab.url("server1"), service: "dhcp4"),
+          Self.entry("lab-kea26-b", url: lab.url("server2"), service: "dhcp4"),
+        ], normal: "load-balancing", deadReason: "unable to forward command to the dhcp4 service")
+    }
+
+    @Test(
+      "Kea 3.0 on its own HTTP socket, basic auth and HTTPS with cert-required: healthy, then a server killed"
+    )
+    func kea30Sockets() async throws {
+      var made: TestCertificates?
+      // The daemons read their certificates when they start.
+      guard
+        let lab = try Self.lab(
+          .kea30, "dhcp4-lb-sockets.json",
+          prepare: {
+            made = try TestCertificates.make(
+              in: URL(fileURLWithPath: $0.host($0.runInside + "/tls")))
+          })
+      else { return }
+      defer { lab.stopAll() }
+      let certificates = try #require(made)
+      #expect(lab.version.hasPrefix("3.0"))
+      var tls = Self.entry(
+        "lab-kea30-a", url: lab.url("server1", scheme: "https", port: lab.tlsPorts["server1"]))
+      tls.caFile = certificates.ca
+      tls.certFile = certificates.monitor.cert
+      tls.keyFile = certificates.monitor.key
+      var basic = Self.entry("lab-kea30-b", url: lab.url("server2"))
+      basic.username = "admin"
+      basic.password = .environment("LAB_KEA_PASSWORD")
+      try await Self.lifecycle(
+        lab, entries: [tls, basic], environment: ["LAB_KEA_PASSWORD": "lab-secret"],
+        normal: "load-balancing", deadReason: "refused")
+    }
+  }
+}
