@@ -42,11 +42,14 @@ final class KeaChrootLab {
   private var processes: [String: Process] = [:]
   private let servers: [String]
   private let template: String
-  /// Changes to each rendered configuration's top object, per server.
-  private let edit: KeaLab.JSONEdit?
+  /// A change to a rendered configuration's top object (`Dhcp4`), made knowing the lab's ports.
+  typealias Edit = (_ lab: KeaChrootLab, _ server: String, _ object: inout [String: Any]) -> Void
+
+  /// Changes to each rendered kea-dhcp4 configuration, per server.
+  private let edit: Edit?
 
   init(
-    _ release: Release, template: String, servers: [String], edit: KeaLab.JSONEdit? = nil
+    _ release: Release, template: String, servers: [String], edit: Edit? = nil
   ) throws {
     self.release = release
     root = Self.chroots + "/" + release.rawValue
@@ -94,7 +97,7 @@ final class KeaChrootLab {
     "\(scheme)://127.0.0.1:\(port ?? controlPorts[server] ?? 0)/"
   }
 
-  private func render(_ file: String, server: String) throws -> String {
+  private func render(_ file: String, server: String, edit: Edit? = nil) throws -> String {
     var text = try String(
       contentsOf: release.configs.appendingPathComponent(file), encoding: .utf8)
     var values: [String: String] = [
@@ -111,7 +114,7 @@ final class KeaChrootLab {
     guard var top = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
       let name = top.keys.first, var object = top[name] as? [String: Any]
     else { throw Missing(description: "\(file) is not a Kea configuration object") }
-    edit(server, &object)
+    edit(self, server, &object)
     top[name] = object
     return String(
       decoding: try JSONSerialization.data(withJSONObject: top, options: [.sortedKeys]),
@@ -134,7 +137,7 @@ final class KeaChrootLab {
   func startDaemon(_ server: String) throws {
     // The pid file is named after the config's basename, so every server gets its own name.
     let config = "\(runInside)/\(server)/\(server)-dhcp4.json"
-    try Data(try render(template, server: server).utf8).write(
+    try Data(try render(template, server: server, edit: edit).utf8).write(
       to: URL(fileURLWithPath: host(config)))
     try launch("\(server).dhcp4", server: server, ["/usr/sbin/kea-dhcp4", "-c", config])
   }

@@ -16,7 +16,7 @@ extension ExternalProcesses {
     static func lab(
       _ release: KeaChrootLab.Release, _ template: String,
       servers: [String] = ["server1", "server2"],
-      edit: KeaLab.JSONEdit? = nil, prepare: (KeaChrootLab) throws -> Void = { _ in }
+      edit: KeaChrootLab.Edit? = nil, prepare: (KeaChrootLab) throws -> Void = { _ in }
     ) throws -> KeaChrootLab? {
       do {
         let lab = try KeaChrootLab(release, template: template, servers: servers, edit: edit)
@@ -165,6 +165,133 @@ extension ExternalProcesses {
       try await Self.lifecycle(
         lab, entries: [tls, basic], environment: ["LAB_KEA_PASSWORD": "lab-secret"],
         normal: "load-balancing", deadReason: "refused")
+    }
+
+    @Test("Kea 3.0 hot-standby on its own HTTP socket: healthy, then the primary killed")
+    func kea30HotStandby() async throws {
+      guard let lab = try Self.lab(.kea30, "dhcp4-hs.json") else { return }
+      defer { lab.stopAll() }
+      let entries = [
+        Self.entry("lab-hs-primary", url: lab.url("server1")),
+        Self.entry("lab-hs-standby", url: lab.url("server2")),
+      ]
+      let healthy = try await Self.waitFor(entries, lab: lab) {
+        Self.states($0, ["lab-hs-primary": "hot-standby", "lab-hs-standby": "hot-standby"])
+      }
+      #expect(healthy.relationships.count == 1)
+      #expect(healthy.severity == .ok, "\(healthy.relationships.map(\.summary))")
+      #expect(healthy.relationships.first?.mode == "hot-standby")
+      lab.kill("server1.dhcp4")
+      let down = try await Self.waitFor(entries, lab: lab) {
+        Self.states($0, ["lab-hs-standby": "partner-down"])
+      }
+      #expect(down.relationships.count == 1)
+      #expect(down.unmatchedAppliances.isEmpty)
+      #expect(ExitStatus(down) == .critical)
+      let dead = try #require(down.relationships.first?.servers.first { $0.name == "server1" })
+      #expect(dead.appliance == "lab-hs-primary")
+      #expect(dead.controlStatus == .offline)
+    }
+
+    /// A hub that is the standby of two primaries (Kea 2.6+): one relationship per spoke, the
+    /// hub a different HA server in each, its subnets tied to a relationship by
+    /// `ha-server-name`.
+    static func hubAndSpoke(_ lab: KeaChrootLab, _ server: String, _ object: inout [String: Any]) {
+      func relationship(_ hubName: String, hubPort: Int, _ spokeName: String, spokePort: Int)
+        -> [String: Any]
+      {
+        [
+          "this-server-name": server == "hub" ? hubName : spokeName,
+          "mode": "hot-standby", "heartbeat-delay": 2000, "max-response-delay": 6000,
+          "max-ack-delay": 1000, "max-unacked-clients": 0, "sync-timeout": 10000,
+          "peers": [
+            [
+              "name": spokeName, "url": "http://127.0.0.1:\(spokePort)/", "role": "primary",
+              "auto-failover": true,
+            ],
+            [
+              "name": hubName, "url": "http://127.0.0.1:\(hubPort)/", "role": "standby",
+              "auto-failover": true,
+            ],
+          ],
+        ]
+      }
+      let first = relationship(
+        "server1", hubPort: lab.haPorts["hub"] ?? 0, "server2",
+        spokePort: lab.haPorts["spoke1"] ?? 0)
+      let second = relationship(
+        "server3", hubPort: lab.tlsPorts["hub"] ?? 0, "server4",
+        spokePort: lab.haPorts["spoke2"] ?? 0)
+      func subnet(_ id: Int, _ name: String) -> [String: Any] {
+        [
+          "id": id, "subnet": "192.0.\(id + 1).0/24",
+          "pools": [["pool": "192.0.\(id + 1).100 - 192.0.\(id + 1).199"]],
+          "user-context": ["ha-server-name": name],
+        ]
+      }
+      let relationships: [[String: Any]]
+      switch server {
+      case "hub":
+        relationships = [first, second]
+        object["subnet4"] = [subnet(1, "server1"), subnet(2, "server3")]
+      case "spoke1":
+        relationships = [first]
+        object["subnet4"] = [subnet(1, "server2")]
+      default:
+        relationships = [second]
+        object["subnet4"] = [subnet(2, "server4")]
+      }
+      guard var hooks = object["hooks-libraries"] as? [[String: Any]] else { return }
+      for index in hooks.indices
+      where (hooks[index]["library"] as? String)?.hasSuffix("libdhcp_ha.so") == true {
+        hooks[index]["parameters"] = ["high-availability": relationships]
+      }
+      object["hooks-libraries"] = hooks
+    }
+
+    @Test("Kea 3.0 hub-and-spoke: a hub in two relationships, two spokes; one spoke killed")
+    func kea30HubAndSpoke() async throws {
+      guard
+        let lab = try Self.lab(
+          .kea30, "dhcp4-hs.json", servers: ["hub", "spoke1", "spoke2"], edit: Self.hubAndSpoke)
+      else { return }
+      defer { lab.stopAll() }
+      let entries = [
+        Self.entry("lab-hub", url: lab.url("hub")),
+        Self.entry("lab-spoke1", url: lab.url("spoke1")),
+        Self.entry("lab-spoke2", url: lab.url("spoke2")),
+      ]
+      let healthy = try await Self.waitFor(entries, lab: lab) { assessment in
+        assessment.relationships.count == 2
+          && assessment.relationships.allSatisfy { relationship in
+            relationship.servers.allSatisfy { $0.state == "hot-standby" && $0.stateSource == "own" }
+          }
+      }
+      #expect(healthy.severity == .ok, "\(healthy.relationships.map(\.summary))")
+      #expect(
+        healthy.relationships.map(\.name).sorted() == [
+          "lab-spoke1 & lab-hub", "lab-spoke2 & lab-hub",
+        ])
+      #expect(healthy.unmatchedAppliances.isEmpty)
+
+      lab.kill("spoke2.dhcp4")
+      let down = try await Self.waitFor(entries, lab: lab) { assessment in
+        assessment.relationships.contains { relationship in
+          relationship.servers.contains { $0.name == "server3" && $0.state == "partner-down" }
+        }
+      }
+      #expect(down.relationships.count == 2)
+      #expect(down.unmatchedAppliances.isEmpty, "\(down.unmatchedAppliances.map(\.reason))")
+      #expect(ExitStatus(down) == .critical)
+      let broken = try #require(
+        down.relationships.first { $0.servers.contains { $0.name == "server4" } })
+      #expect(broken.severity == .critical)
+      #expect(broken.name == "lab-spoke2 & lab-hub")
+      #expect(broken.servers.first { $0.name == "server4" }?.appliance == "lab-spoke2")
+      let untouched = try #require(
+        down.relationships.first { $0.servers.contains { $0.name == "server2" } })
+      #expect(untouched.severity == .ok, "\(untouched.summary)")
+      #expect(down.count(.critical) == 1)
     }
   }
 }
