@@ -102,6 +102,14 @@ struct IdentityMatcher {
       observation.failure.map { "it could not be asked (\($0.message))" }
       ?? "its answer does not say which HA server it is"
     guard let top = best.values.map(\.score).max() else {
+      // A mistake in how it is asked is what to fix first; once it answers, its answer says
+      // who it is.
+      if let failure = observation.failure,
+        [.notConfigured, .configuration, .unauthorized, .tls].contains(failure.kind)
+      {
+        claim.reason = failure.message
+        return claim
+      }
       claim.reason =
         names.map {
           "\(failure), and no relationship that answered has a place for \($0.joined(separator: " or ")); check the ha-servers of its inventory entry against the this-server-name of its HA configuration"

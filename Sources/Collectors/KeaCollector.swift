@@ -113,6 +113,18 @@ struct KeaCollector: Sendable {
       "; this is a daemon's own HTTP socket (Kea 2.7 or later), not a Control Agent: remove service: \(service) from the inventory entry, or name the daemon this socket belongs to"
   }
 
+  /// A 403 to `config-get` after `status-get` was answered: what the HA hook's own listener
+  /// does (Kea 3.0's `restrict-commands`), so the URL is a peer URL, not a control socket.
+  static func listenerHint(_ failure: CollectionFailure, command: String) -> CollectionFailure {
+    guard command == "config-get", failure.kind == .unauthorized,
+      failure.message.hasPrefix("HTTP 403")
+    else { return failure }
+    return CollectionFailure(
+      .unauthorized,
+      "HTTP 403 to config-get while status-get is answered: this URL looks like the HA hook's own listener (a peer url, which refuses config-get with restrict-commands); point url at the server's control socket (control-sockets in Kea 3.0, or its Control Agent)"
+    )
+  }
+
   /// A Control Agent's own `status-get` (asked without `service`): a list, without the HA
   /// part and without the `sockets` that every DHCP daemon reports.
   static func isAgentsOwnStatus(_ answer: KeaAnswerDecoder.Answer) -> Bool {
@@ -145,7 +157,7 @@ struct KeaCollector: Sendable {
           "\(command) failed with result \(answer.result): \(answer.text ?? "no text")")
         : CollectionFailure(.malformed, "\(command) answered without arguments")
     } catch let error as CollectionFailure {
-      failure = error
+      failure = Self.listenerHint(error, command: command)
     } catch {
       failure = CollectionFailure(.unreachable, "\(error)")
     }

@@ -178,4 +178,46 @@ struct InventoryTests {
     let error = try #require(Self.error(yaml))
     #expect(error.description.hasPrefix(expected), "\(error)")
   }
+
+  @Test("the README's Kea 3.0 example parses, with ha-servers read as a list of one")
+  func readmeKea30Example() throws {
+    let readme = try String(
+      contentsOf: TestSupport.root.appendingPathComponent("README.md"), encoding: .utf8)
+    let marker =
+      "<!-- kea30-example: read verbatim by Tests/FailoverReportTests/InventoryTests.swift -->"
+    let after = try #require(readme.range(of: marker)).upperBound
+    let block = readme[after...]
+    let start = try #require(block.range(of: "```yaml\n")).upperBound
+    let end = try #require(block[start...].range(of: "```")).lowerBound
+    let inventory = try Inventory.parse(String(block[start..<end]), file: "README.md")
+    #expect(inventory.appliances.map(\.name) == ["dc1-kea-a", "dc1-kea-b"])
+    #expect(inventory.appliances.allSatisfy { $0.service == nil && $0.site == "DC1" })
+    #expect(inventory.appliances[1].haServers == ["server2"])
+    #expect(inventory.appliances[0].certFile != nil && inventory.appliances[0].caFile != nil)
+  }
+
+  @Test("ha-servers: one name, a list, and what is refused")
+  func haServers() throws {
+    let list = try Inventory.parse(
+      """
+      appliances:
+        - {name: hub, kind: kea, url: "http://127.0.0.1:8000/", ha-servers: [server1, server3]}
+      """, file: "inventory.yaml")
+    #expect(list.appliances.first?.haServers == ["server1", "server3"])
+    let empty = try #require(
+      Self.error(
+        """
+        appliances:
+          - {name: a, kind: kea, url: "http://127.0.0.1:8000/", ha-servers: []}
+        """))
+    #expect(empty.description.contains("appliances[0].ha-servers"))
+    #expect(empty.description.contains("this-server-name"))
+    let dhcpd = try #require(
+      Self.error(
+        """
+        appliances:
+          - {name: a, kind: dhcpd, leases: /tmp/x, ha-servers: server1}
+        """))
+    #expect(dhcpd.description.contains("a dhcpd appliance has none"))
+  }
 }

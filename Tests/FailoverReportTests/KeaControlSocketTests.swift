@@ -78,8 +78,9 @@ struct KeaControlSocketTests {
     let failure = try #require(observations.first?.failure)
     #expect(failure.kind == .notConfigured)
     #expect(failure.message == Self.agentAnsweredForItself)
-    let server = try #require(assessment.relationships.first?.servers.first)
-    #expect(server.reason == Self.agentAnsweredForItself)
+    // Not a relationship: listed once as tied to none, with the reason to act on.
+    #expect(assessment.relationships.isEmpty)
+    #expect(assessment.unmatchedAppliances.map(\.reason) == [Self.agentAnsweredForItself])
   }
 
   static let agentAnsweredForItself =

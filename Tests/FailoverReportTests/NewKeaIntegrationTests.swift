@@ -181,6 +181,20 @@ extension ExternalProcesses {
       #expect(healthy.relationships.count == 1)
       #expect(healthy.severity == .ok, "\(healthy.relationships.map(\.summary))")
       #expect(healthy.relationships.first?.mode == "hot-standby")
+
+      // Pointed at a peer URL (the HA hook's own listener) instead of the control socket:
+      // status-get is answered there, config-get is refused, and the reason says what to do.
+      let listener = await Gatherer(
+        settings: CollectionSettings(timeout: 3, concurrency: 1, deadline: 10), environment: [:]
+      ).collect(
+        Inventory(
+          file: "test",
+          appliances: [
+            Self.entry("lab-listener", url: lab.url("server1", port: lab.haPorts["server1"]))
+          ]))
+      let refused = try #require(listener.first?.unanswered?.first { $0.command == "config-get" })
+      #expect(refused.failure.message.contains("HA hook's own listener"), "\(refused.failure)")
+
       lab.kill("server1.dhcp4")
       let down = try await Self.waitFor(entries, lab: lab) {
         Self.states($0, ["lab-hs-standby": "partner-down"])
