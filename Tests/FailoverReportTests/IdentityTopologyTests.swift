@@ -102,6 +102,15 @@ struct IdentityTopologyTests {
     var testDescription: String { label }
   }
 
+  /// kea-1 & kea-2 and kea-3 & kea-4, all on 127.0.0.1, without sites: a run before the rows
+  /// that remember.
+  static let twoHealthyPairsOnOneHost = [
+    healthy("kea-1", 1, site: nil, host: "127.0.0.1"),
+    healthy("kea-2", 2, site: nil, host: "127.0.0.1"),
+    healthy("kea-3", 1, site: nil, host: "127.0.0.1", offset: 100),
+    healthy("kea-4", 2, site: nil, host: "127.0.0.1", offset: 100),
+  ]
+
   static let rows: [Row] = [
     Row(
       label: "two pairs with Kea's default names at two sites, healthy",
@@ -165,12 +174,7 @@ struct IdentityTopologyTests {
       unmatched: ["kea-2", "kea-4"], exit: 2),
     Row(
       label: "the same, after a healthy run: each is known by what it said then",
-      previous: [
-        healthy("kea-1", 1, site: nil, host: "127.0.0.1"),
-        healthy("kea-2", 2, site: nil, host: "127.0.0.1"),
-        healthy("kea-3", 1, site: nil, host: "127.0.0.1", offset: 100),
-        healthy("kea-4", 2, site: nil, host: "127.0.0.1", offset: 100),
-      ],
+      previous: twoHealthyPairsOnOneHost,
       appliances: [
         survivor("kea-1", site: nil, host: "127.0.0.1"),
         dead("kea-2", site: nil, host: "127.0.0.1"),
@@ -179,12 +183,7 @@ struct IdentityTopologyTests {
       ], count: 2, severity: .critical, names: ["kea-1 & kea-2", "kea-3 & kea-4"], exit: 2),
     Row(
       label: "an appliance renamed in the inventory between runs, then killed",
-      previous: [
-        healthy("kea-1", 1, site: nil, host: "127.0.0.1"),
-        healthy("kea-2", 2, site: nil, host: "127.0.0.1"),
-        healthy("kea-3", 1, site: nil, host: "127.0.0.1", offset: 100),
-        healthy("kea-4", 2, site: nil, host: "127.0.0.1", offset: 100),
-      ],
+      previous: twoHealthyPairsOnOneHost,
       appliances: [
         healthy("kea-1", 1, site: nil, host: "127.0.0.1"),
         healthy("kea-2", 2, site: nil, host: "127.0.0.1"),
