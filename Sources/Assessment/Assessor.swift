@@ -149,12 +149,7 @@ public enum Assessor {
     let relationships =
       ConcurrentChunks.map(built.groups) { kea.assess($0) }
       + FailoverAssessor(now: now, thresholds: thresholds).assess(appliances)
-    let unmatched = built.unmatched.map {
-      UnmatchedAppliance(
-        name: $0.observation.name, site: $0.observation.site, endpoint: $0.observation.endpoint,
-        reason: $0.reason)
-    }
-    return (relationships, unmatched)
+    return (relationships, built.unmatched)
   }
 
   /// Ties a relationship to its region on a merged page: its id is made unique across regions,

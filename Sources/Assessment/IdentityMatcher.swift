@@ -4,10 +4,11 @@ import Snapshot
 /// Ties the appliances that could not say which HA server they are (no answer, or no
 /// configuration in it) to the empty places in the relationships their partners describe.
 ///
-/// Each piece of evidence has a weight, and the heaviest wins only when it points at one
-/// place: a server is one HA listener, so the places it may fill several of (a hub in
-/// hub-and-spoke) share one name and one peer URL. Two appliances that claim one place equally
-/// are both left unmatched, with a reason that says how to settle it.
+/// Each piece of evidence has a weight, and the heaviest wins only when it points at one place
+/// per name: a hub in hub-and-spoke is a different server name in each of its relationships,
+/// and an appliance known by those names fills one place under each; one known by its address
+/// alone fills one place. Two appliances that claim one place equally are both left
+/// unmatched, with a reason that says how to settle it.
 struct IdentityMatcher {
   typealias Group = KeaRelationshipBuilder.Group
 
@@ -52,9 +53,9 @@ struct IdentityMatcher {
     for (index, group) in groups.enumerated() {
       let taken = Set(group.members.map(\.serverName))
       for peer in group.configuration?.peers ?? [] where !taken.contains(peer.name) {
-        let url = KeaRelationshipBuilder.normalized(peer.url ?? "")
+        let url = PeerURL.normalized(peer.url ?? "")
         let slot = Slot(
-          group: index, name: peer.name, url: url, host: KeaRelationshipBuilder.host(url))
+          group: index, name: peer.name, url: url, host: PeerURL.host(url))
         slotsByName[peer.name, default: []].append(slot)
         if !url.isEmpty { slotsByURL[url, default: []].append(slot) }
         if let host = slot.host { slotsByHost[host, default: []].append(slot) }
@@ -67,8 +68,8 @@ struct IdentityMatcher {
     var claim = Claim(appliance: observation.name)
     let ownName = status?.local?.serverName
     let names = ownName.map { [$0] } ?? observation.identity?.serverNames
-    let endpoint = KeaRelationshipBuilder.normalized(observation.endpoint)
-    let host = KeaRelationshipBuilder.host(endpoint)
+    let endpoint = PeerURL.normalized(observation.endpoint)
+    let host = PeerURL.host(endpoint)
     var candidates: [Slot]
     if let names {
       candidates = names.flatMap { slotsByName[$0] ?? [] }
@@ -184,11 +185,9 @@ struct IdentityMatcher {
   private func evidence(
     _ score: Int, observation: ApplianceObservation, ownName: String?, name: String
   ) -> String? {
+    // Its own status-get names it: no more to say than its own answer does.
+    guard ownName == nil else { return nil }
     var parts: [String] = []
-    if ownName != nil {
-      // Its own status-get names it: no more to say than its own answer does.
-      return nil
-    }
     switch observation.identity?.source {
     case .inventory: parts.append("ha-servers in the inventory")
     case .earlierRun:

@@ -33,15 +33,9 @@ struct KeaRelationshipBuilder {
     var site: String?
   }
 
-  /// An inventory appliance that is in no relationship, and why.
-  struct Unmatched {
-    var observation: ApplianceObservation
-    var reason: String
-  }
-
   struct Result {
     var groups: [Group]
-    var unmatched: [Unmatched]
+    var unmatched: [UnmatchedAppliance]
   }
 
   /// Where one relationship of one server's answer goes (`status` is the relationship's index
@@ -119,7 +113,7 @@ struct KeaRelationshipBuilder {
         configuration: members.first?.configuration, site: first.site)
     }
     guard !unplaced.isEmpty else { return Result(groups: groups, unmatched: []) }
-    var matcher = IdentityMatcher(groups: groups)
+    let matcher = IdentityMatcher(groups: groups)
     let claims = unplaced.map { reference in
       matcher.claim(
         observations[reference.observation],
@@ -128,7 +122,7 @@ struct KeaRelationshipBuilder {
         })
     }
     let winners = matcher.settle(claims)
-    var unmatched: [Unmatched] = []
+    var unmatched: [UnmatchedAppliance] = []
     for (position, reference) in unplaced.enumerated() {
       let observation = observations[reference.observation]
       let status = reference.status.flatMap { observation.kea?.relationships[$0] }
@@ -156,7 +150,10 @@ struct KeaRelationshipBuilder {
               ],
               configuration: nil, site: observation.site))
         } else {
-          unmatched.append(Unmatched(observation: observation, reason: reason))
+          unmatched.append(
+            UnmatchedAppliance(
+              name: observation.name, site: observation.site, endpoint: observation.endpoint,
+              reason: reason))
         }
       }
     }
@@ -176,7 +173,7 @@ struct KeaRelationshipBuilder {
         return .unplaced(status: index)
       }
       let peerNames = configuration.peers.map(\.name).sorted()
-      let urls = configuration.peers.map { normalized($0.url ?? "") }.sorted()
+      let urls = configuration.peers.map { PeerURL.normalized($0.url ?? "") }.sorted()
       return .keyed(
         bucket: (observation.service ?? "dhcp") + ":" + peerNames.joined(separator: ","),
         name: configuration.thisServerName ?? kea.relationships[index].local?.serverName
@@ -184,20 +181,4 @@ struct KeaRelationshipBuilder {
         signature: urls.joined(separator: " "), status: index)
     }
   }
-
-  /// URLs compared without case, default path or trailing slash differences.
-  static func normalized(_ url: String) -> String {
-    var text = url.lowercased()
-    while text.hasSuffix("/") { text.removeLast() }
-    return text
-  }
-
-  /// The host of a URL, lower case, without brackets; nil when it has none.
-  static func host(_ url: String) -> String? {
-    URLComponents(string: url)?.host?.lowercased().trimmingCharacters(in: ["[", "]"])
-  }
-}
-
-extension Array {
-  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

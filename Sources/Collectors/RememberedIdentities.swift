@@ -28,13 +28,14 @@ public enum RememberedIdentities {
         let identity = ownIdentity(of: observation)
           ?? (observation.identity?.source == .earlierRun ? observation.identity : nil)
       else { continue }
-      byEndpoint[normalized(observation.endpoint)] = identity
+      byEndpoint[PeerURL.normalized(observation.endpoint)] = identity
       byName[observation.name] = identity
     }
     return observations.map { observation in
       guard observation.kind == .kea, observation.identity == nil,
         ownIdentity(of: observation) == nil,
-        let remembered = byEndpoint[normalized(observation.endpoint)] ?? byName[observation.name]
+        let remembered = byEndpoint[PeerURL.normalized(observation.endpoint)]
+          ?? byName[observation.name]
       else { return observation }
       var observation = observation
       observation.identity = remembered
@@ -48,29 +49,17 @@ public enum RememberedIdentities {
     guard observation.failure == nil, let kea = observation.kea else { return nil }
     var names: [String] = []
     for (index, relationship) in kea.relationships.enumerated() {
-      if let name = kea.configuration?[safeIndex: index]?.thisServerName
+      if let name = kea.configuration?[safe: index]?.thisServerName
         ?? relationship.local?.serverName, !names.contains(name)
       {
         names.append(name)
       }
     }
     guard !names.isEmpty else { return nil }
-    let urls = (kea.configuration ?? []).flatMap { $0.peers.compactMap(\.url) }.map(normalized)
+    let urls = (kea.configuration ?? []).flatMap { $0.peers.compactMap(\.url) }.map(
+      PeerURL.normalized)
     return ApplianceIdentity(
       serverNames: names, source: .earlierRun, seenAt: observation.askedAt,
       peerURLs: urls.isEmpty ? nil : Array(Set(urls)).sorted())
-  }
-
-  /// As the assessment compares URLs: without case or trailing slashes.
-  static func normalized(_ url: String) -> String {
-    var text = url.lowercased()
-    while text.hasSuffix("/") { text.removeLast() }
-    return text
-  }
-}
-
-extension Array {
-  fileprivate subscript(safeIndex index: Int) -> Element? {
-    indices.contains(index) ? self[index] : nil
   }
 }

@@ -64,7 +64,7 @@ public enum StatusLine {
       text += "no region's snapshot is usable (\(assessment.regions.count) given)"
     } else if assessment.nothingReachable {
       text += "no appliance answered (\(assessment.applianceCount) asked)"
-    } else if relationshipWorst == .ok, assessment.unmatchedAppliances.isEmpty || total > 0 {
+    } else if relationshipWorst == .ok {
       text += "all \(total) relationships healthy"
     } else {
       let worst = assessment.relationships.filter { $0.severity == relationshipWorst }

@@ -32,7 +32,7 @@ struct PageView: Sendable {
       root["regionTable"] = regionTable()
       root["merged"] = .object(
         TemplateObject([
-          ("regions", .string(Self.counted(assessment.regions.count, "region"))),
+          ("regions", .string(Plural.count(assessment.regions.count, "region"))),
           (
             "current",
             .string(String(assessment.regions.count - assessment.regionsNotCurrent.count))
@@ -153,7 +153,7 @@ struct PageView: Sendable {
     let rows: [TemplateValue] = assessment.regions.map { region in
       var row = regionFacts(region)
       row["contents"] = .string(
-        "\(Self.counted(region.applianceCount, "appliance")), \(Self.counted(region.relationshipCount, "relationship"))"
+        "\(Plural.count(region.applianceCount, "appliance")), \(Plural.count(region.relationshipCount, "relationship"))"
       )
       row["source"] = .string(region.source)
       row["maximumAge"] = .string(Self.duration(region.maximumAgeSeconds))
@@ -550,10 +550,6 @@ struct PageView: Sendable {
   static func duration(_ seconds: Int) -> String { ElapsedText.of(seconds) }
 
   /// "1 appliance", "3 appliances".
-  static func counted(_ count: Int, _ noun: String) -> String {
-    "\(count) \(noun)\(count == 1 ? "" : "s")"
-  }
-
   static func kindLabel(_ kind: ApplianceKind) -> String {
     switch kind {
     case .kea: return "ISC Kea HA"

@@ -111,14 +111,7 @@ final class KeaChrootLab {
     }
     for (key, value) in values { text = text.replacingOccurrences(of: key, with: value) }
     guard let edit else { return text }
-    guard var top = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-      let name = top.keys.first, var object = top[name] as? [String: Any]
-    else { throw Missing(description: "\(file) is not a Kea configuration object") }
-    edit(self, server, &object)
-    top[name] = object
-    return String(
-      decoding: try JSONSerialization.data(withJSONObject: top, options: [.sortedKeys]),
-      as: UTF8.self)
+    return try KeaLab.editing(text, file: file) { edit(self, server, &$0) }
   }
 
   /// Starts every server's kea-dhcp4, and for Kea 2.6 its Control Agent.

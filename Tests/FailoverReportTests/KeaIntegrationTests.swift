@@ -23,11 +23,7 @@ extension ExternalProcesses {
         try lab.startAll()
         return lab
       } catch let missing as KeaLab.Missing {
-        if TestSupport.isCI {
-          Issue.record("CI=true but \(missing)")
-        } else {
-          print("skipped: \(missing)")
-        }
+        TestSupport.skip(missing.description)
         return nil
       }
     }

@@ -95,10 +95,17 @@ final class KeaLab {
     values.merge(substitutions) { _, new in new }
     for (key, value) in values { text = text.replacingOccurrences(of: key, with: value) }
     guard let edit else { return text }
+    return try Self.editing(text, file: file) { edit(server, &$0) }
+  }
+
+  /// A rendered Kea configuration with its top object (`Dhcp4`, `Control-agent`) changed.
+  static func editing(
+    _ text: String, file: String, _ change: (inout [String: Any]) -> Void
+  ) throws -> String {
     guard var top = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
       let name = top.keys.first, var object = top[name] as? [String: Any]
     else { throw Missing(description: "\(file) is not a Kea configuration object") }
-    edit(server, &object)
+    change(&object)
     top[name] = object
     return String(
       decoding: try JSONSerialization.data(withJSONObject: top, options: [.sortedKeys]),

@@ -28,19 +28,11 @@ extension ExternalProcesses {
         try lab.startAll()
         return (lab, tls)
       } catch let missing as KeaLab.Missing {
-        try Self.skip(missing.description)
+        TestSupport.skip(missing.description)
       } catch let missing as TestCertificates.Missing {
-        try Self.skip(missing.description)
+        TestSupport.skip(missing.description)
       }
       return nil
-    }
-
-    static func skip(_ reason: String) throws {
-      if TestSupport.isCI {
-        Issue.record("CI=true but \(reason)")
-      } else {
-        print("skipped: \(reason)")
-      }
     }
 
     /// The agent's TLS settings from Kea's guidance: its own certificate, and a client

@@ -16,6 +16,16 @@ enum TestSupport {
 
   static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
+  /// A test that needs something this machine lacks: skipped with the reason on a laptop, a
+  /// failure where CI=true.
+  static func skip(_ reason: String) {
+    if isCI {
+      Issue.record("CI=true but \(reason)")
+    } else {
+      print("skipped: \(reason)")
+    }
+  }
+
   /// The built `failover-report` binary, beside the test bundle.
   static var binary: URL {
     let candidates = [
