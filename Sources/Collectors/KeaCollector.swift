@@ -56,8 +56,7 @@ struct KeaCollector: Sendable {
         observation.kea = status
         observation.failure = CollectionFailure(
           .commandFailed,
-          "status-get failed with result \(statusAnswer.result): \(statusAnswer.text ?? "no text")"
-            + Self.endpointHint(statusAnswer, service: entry.service))
+          "status-get failed with result \(statusAnswer.result): \(statusAnswer.text ?? "no text")")
       } else if status.relationships.isEmpty, entry.service == nil,
         Self.isAgentsOwnStatus(statusAnswer)
       {
@@ -88,8 +87,16 @@ struct KeaCollector: Sendable {
         }
         status.configuration = configured?.0
         // A daemon's own socket is asked without a service; its configuration says which
-        // daemon it is, and the pair is grouped by service.
-        if observation.service == nil { observation.service = configured?.1 }
+        // daemon it is, and the pair is grouped by service. Kea 3.0's own socket ignores a
+        // `service` it is sent, so one that names another daemon gets this daemon's answer.
+        if observation.service == nil {
+          observation.service = configured?.1
+        } else if let daemon = configured?.1, let asked = entry.service, daemon != asked {
+          observation.failure = CollectionFailure(
+            .configuration,
+            "asked for \(asked), but the server that answered is \(daemon): this URL is a daemon's own HTTP socket (Kea 3.0), which ignores service; point url at the \(asked) daemon's socket, or remove service from the inventory entry"
+          )
+        }
         status.heartbeat = await followUp(
           "ha-heartbeat", request, secrets: secrets, into: &observation,
           decode: KeaAnswerDecoder.heartbeat)
@@ -103,14 +110,6 @@ struct KeaCollector: Sendable {
     observation.durationMilliseconds = Int(
       (settings.clock().timeIntervalSince(started) * 1000).rounded())
     return observation
-  }
-
-  /// What to change when a command sent with `service` was refused by something that answers
-  /// in one object: a daemon's own HTTP socket (Kea 2.7+), which has no agent to forward to.
-  static func endpointHint(_ answer: KeaAnswerDecoder.Answer, service: String?) -> String {
-    guard let service, !answer.isList else { return "" }
-    return
-      "; this is a daemon's own HTTP socket (Kea 2.7 or later), not a Control Agent: remove service: \(service) from the inventory entry, or name the daemon this socket belongs to"
   }
 
   /// A 403 to `config-get` after `status-get` was answered: what the HA hook's own listener

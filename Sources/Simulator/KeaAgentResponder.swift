@@ -4,7 +4,7 @@ import NIOCore
 
 /// Answers HTTP like a Kea Control Agent: POST of a JSON command, `Content-Type:
 /// application/json` required, basic auth when configured, replies wrapped in a list; or,
-/// for a server with its own control socket, like the Kea 2.7+ daemon itself.
+/// for a server with its own control socket, like the Kea 3.0 daemon itself.
 struct KeaAgentResponder: HTTPResponder {
   typealias Context = BasicRequestContext
   let state: SimulatorState
@@ -42,7 +42,9 @@ struct KeaAgentResponder: HTTPResponder {
       return Self.reply(.badRequest, KeaAnswers.badRequest)
     }
     guard let command = json["command"] as? String else {
-      return Self.reply(.ok, KeaAnswers.missingCommand)
+      return Self.reply(
+        .ok,
+        server.controlSocket == .daemon ? KeaAnswers.missingCommand30 : KeaAnswers.missingCommand)
     }
     switch server.behavior {
     case .ignores(let commands) where commands.contains(command):
@@ -53,14 +55,11 @@ struct KeaAgentResponder: HTTPResponder {
       try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
     default: break
     }
-    let services = json["service"] as? [String]
+    // Kea 3.0.4's own socket ignores `service`, whatever it names, and answers for itself.
     if server.controlSocket == .daemon {
-      if let services, services != ["dhcp4"] {
-        return Self.reply(.ok, KeaAnswers.serviceRefusedByDaemon(services))
-      }
-      let answer = Self.items(await state.answer(command, for: segment))
-      return Self.reply(.ok, answer.first ?? KeaAnswers.notSupported(command))
+      return Self.reply(.ok, await state.answer(command, for: segment))
     }
+    let services = json["service"] as? [String]
     guard let services, !services.isEmpty else {
       if command == "status-get" {
         return Self.reply(.ok, KeaAnswers.agentStatus(uptime: await state.uptime()))

@@ -1,19 +1,22 @@
 import Foundation
 
-/// The bodies a Kea 2.2 Control Agent sends, built from a simulated server's state.
+/// The bodies a Kea 2.2 Control Agent sends, or a Kea 3.0 daemon on its own socket, built from
+/// a simulated server's state (`shared/lab/kea/captures`, `shared/lab/kea-new/captures`).
 enum KeaAnswers {
   static let badRequest: WireJSON = ["result": 400, "text": "Bad Request"]
   static let unauthorized: WireJSON = ["result": 401, "text": "Unauthorized"]
 
-  static func statusGet(_ server: SimulatedKeaServer, uptime: Int) -> WireJSON {
-    var servers: [String: WireJSON] = [
-      "local": [
-        "role": .string(server.role), "scopes": .strings(server.scopes),
-        "state": .string(server.state),
-      ]
+  static func statusGet(_ server: SimulatedKeaServer, uptime: Int, now: Date = Date())
+    -> WireJSON
+  {
+    let kea30 = server.controlSocket == .daemon
+    var local: [String: WireJSON] = [
+      "role": .string(server.role), "scopes": .strings(server.scopes),
+      "state": .string(server.state),
     ]
+    var servers: [String: WireJSON] = [:]
     if let remote = server.remote {
-      servers["remote"] = [
+      var fields: [String: WireJSON] = [
         "age": .int(remote.age), "analyzed-packets": .int(remote.analyzedPackets),
         "communication-interrupted": .bool(remote.communicationInterrupted),
         "connecting-clients": .int(remote.connectingClients), "in-touch": .bool(remote.inTouch),
@@ -21,13 +24,53 @@ enum KeaAnswers {
         "role": .string(remote.role), "unacked-clients": .int(remote.unackedClients),
         "unacked-clients-left": .int(remote.unackedClientsLeft),
       ]
+      if kea30 {
+        // Kea 3.0 keeps the times of its last clock comparison, and has none before the
+        // first contact or once the partner stops answering: then all three are null.
+        let partner = server.peers.first { $0.name != server.name && $0.role != "backup" }
+        let touching =
+          remote.inTouch && !remote.communicationInterrupted
+          && !["", "unavailable"].contains(remote.lastState)
+        let clock = systemTime(now.addingTimeInterval(server.clockOffset))
+        fields["server-name"] = partner.map { .string($0.name) } ?? .null
+        fields["system-time"] = touching ? .string(systemTime(now)) : .null
+        fields["clock-skew"] = touching ? .int(-Int(server.clockOffset.rounded())) : .null
+        local["system-time"] = touching ? .string(clock) : .null
+      }
+      servers["remote"] = .object(fields)
+    } else if kea30 {
+      local["system-time"] = .null
     }
-    let arguments: WireJSON = [
+    if kea30 { local["server-name"] = .string(server.name) }
+    servers["local"] = .object(local)
+    var arguments: [String: WireJSON] = [
       "high-availability": [["ha-mode": .string(server.mode), "ha-servers": .object(servers)]],
-      "multi-threading-enabled": false, "pid": .int(20000 + abs(server.name.hashValue % 9000)),
+      "multi-threading-enabled": .bool(kea30),
+      "pid": .int(20000 + abs(server.name.hashValue % 9000)),
       "reload": .int(uptime), "sockets": ["status": "ready"], "uptime": .int(uptime),
     ]
-    return [["arguments": arguments, "result": 0]]
+    if kea30 {
+      // HA keeps DHCP off until the pair reaches a state that serves.
+      let off = ["waiting", "syncing", "ready"].contains(server.state)
+      arguments["dhcp-state"] = [
+        "disabled-by-db-connection": [], "disabled-by-local-command": off ? [1000] : [],
+        "disabled-by-remote-command": [], "disabled-by-user": false,
+        "globally-disabled": .bool(off),
+      ]
+      arguments["packet-queue-size"] = 64
+      arguments["packet-queue-statistics"] = [.double(0), .double(0), .double(0)]
+      arguments["thread-pool-size"] = 2
+    }
+    return [["arguments": .object(arguments), "result": 0]]
+  }
+
+  /// Kea 3.0's `system-time`: `YYYY-MM-DD HH:MM:SS`, UTC, without a zone.
+  private static func systemTime(_ date: Date) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    return formatter.string(from: date)
   }
 
   static func configGet(_ server: SimulatedKeaServer) -> WireJSON {
@@ -43,34 +86,44 @@ enum KeaAnswers {
       return .object(fields)
     }
     let timers = server.timers
+    let kea30 = server.controlSocket == .daemon
     let ha: WireJSON = [
       "delayed-updates-limit": .int(timers.delayedUpdatesLimit),
       "heartbeat-delay": .int(timers.heartbeatDelay),
       "max-ack-delay": .int(timers.maxAckDelay),
       "max-response-delay": .int(timers.maxResponseDelay),
       "max-unacked-clients": .int(timers.maxUnackedClients), "mode": .string(server.mode),
+      // Kea 3.0's defaults: HA multi-threaded with its own listener, which refuses commands
+      // other than the HA ones.
       "multi-threading": [
-        "enable-multi-threading": false, "http-client-threads": 0,
-        "http-dedicated-listener": false, "http-listener-threads": 0,
+        "enable-multi-threading": .bool(kea30), "http-client-threads": 0,
+        "http-dedicated-listener": .bool(kea30), "http-listener-threads": 0,
       ],
-      "peers": .array(peers), "require-client-certs": true, "restrict-commands": false,
+      "peers": .array(peers), "require-client-certs": true, "restrict-commands": .bool(kea30),
       "send-lease-updates": true, "sync-leases": true, "sync-page-limit": 10000,
       "sync-timeout": 60000, "this-server-name": .string(server.name), "wait-backup-ack": false,
     ]
-    let dhcp4: WireJSON = [
+    // Kea 3.0 echoes library names as written (bare names, since it only loads from its own
+    // folder) and lists its control sockets.
+    let hooks = kea30 ? "" : "/usr/lib/x86_64-linux-gnu/kea/hooks/"
+    var dhcp4: [String: WireJSON] = [
       "hooks-libraries": [
+        ["library": .string(hooks + "libdhcp_lease_cmds.so")],
         [
-          "library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so"
-        ],
-        [
-          "library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_ha.so",
+          "library": .string(hooks + "libdhcp_ha.so"),
           "parameters": ["high-availability": [ha]],
         ],
       ],
       "interfaces-config": ["interfaces": []],
       "server-tag": "",
     ]
-    return [["arguments": ["Dhcp4": dhcp4], "result": 0]]
+    var arguments: [String: WireJSON] = [:]
+    if kea30 {
+      dhcp4["control-sockets"] = [["socket-address": "127.0.0.1", "socket-type": "http"]]
+      arguments["hash"] = .string(String(repeating: "0", count: 64))
+    }
+    arguments["Dhcp4"] = .object(dhcp4)
+    return [["arguments": .object(arguments), "result": 0]]
   }
 
   static func heartbeat(_ server: SimulatedKeaServer, now: Date) -> WireJSON {
@@ -114,16 +167,14 @@ enum KeaAnswers {
     ]
   }
 
-  /// A daemon's own socket asked for another daemon's service. The wording is the
-  /// simulator's: what the collector relies on is the non-zero result of a one-object answer.
-  static func serviceRefusedByDaemon(_ services: [String]) -> WireJSON {
+  /// Kea 3.0's words for the same mistake.
+  static let missingCommand30: WireJSON = [
     [
       "result": 1,
-      "text": .string(
-        "this is the dhcp4 server; the command names the service \(services.joined(separator: ", ")), which it does not serve"
-      ),
+      "text":
+        "Error during command processing: invalid command: does not contain mandatory 'command'",
     ]
-  }
+  ]
 
   static let missingCommand: WireJSON = [
     [

@@ -24,8 +24,7 @@ public struct SimulatedKeaServer: Sendable {
   public var peerPassword: String?
   public var behavior: Behavior = .answers
   /// Where its commands are sent: a Control Agent in front of it (Kea 2.2), or the daemon's
-  /// own HTTP control socket (Kea 2.7 and later; the only way in Kea 3.x, which dropped the
-  /// agent).
+  /// own HTTP control socket (Kea 3.0, which deprecates the agent).
   public var controlSocket: ControlSocket = .agent
   /// Seconds its clock runs ahead of the real one (for clock-skew scenarios).
   public var clockOffset: TimeInterval = 0
@@ -96,8 +95,10 @@ public struct SimulatedKeaServer: Sendable {
     /// `kea-ctrl-agent`: the request names its `service`; the answer is a list, one element
     /// per service; without `service`, the agent answers for itself.
     case agent
-    /// The daemon's own `http` control socket: `service` may be left out or name this daemon
-    /// (`dhcp4`), any other name is refused; the answer is one object.
+    /// The daemon's own `http` control socket, as real Kea 3.0.4 serves it: `service` is
+    /// ignored whatever it names, the answer is a list of one element in Kea 3.0's shape
+    /// (server names, system times and clock skew, `dhcp-state`), and HTTP-level errors are
+    /// bare objects.
     case daemon
   }
 

@@ -2,6 +2,8 @@
 public indirect enum WireJSON: Sendable, Equatable {
   case string(String)
   case int(Int)
+  /// Written with at least one decimal, as Kea writes its floats (`0.0`).
+  case double(Double)
   case bool(Bool)
   case null
   case array([WireJSON])
@@ -18,6 +20,8 @@ public indirect enum WireJSON: Sendable, Equatable {
     switch self {
     case .string(let value): Self.writeString(value, to: &output)
     case .int(let value): output += String(value)
+    case .double(let value):
+      output += value.rounded() == value ? String(format: "%.1f", value) : String(value)
     case .bool(let value): output += value ? "true" : "false"
     case .null: output += "null"
     case .array(let items):

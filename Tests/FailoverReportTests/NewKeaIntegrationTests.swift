@@ -191,6 +191,16 @@ extension ExternalProcesses {
       let refused = try #require(listener.first?.unanswered?.first { $0.command == "config-get" })
       #expect(refused.failure.message.contains("HA hook's own listener"), "\(refused.failure)")
 
+      // Another daemon's service sent to the daemon's own socket: Kea 3.0 ignores it and
+      // answers for dhcp4, and the reason says so.
+      let mixedUp = await Gatherer(
+        settings: CollectionSettings(timeout: 3, concurrency: 1, deadline: 10), environment: [:]
+      ).collect(
+        Inventory(
+          file: "test",
+          appliances: [Self.entry("lab-dhcp6", url: lab.url("server1"), service: "dhcp6")]))
+      #expect(mixedUp.first?.failure?.message == KeaControlSocketTests.askedForDhcp6)
+
       lab.kill("server1.dhcp4")
       let down = try await Self.waitFor(entries, lab: lab) {
         Self.states($0, ["lab-hs-standby": "partner-down"])

@@ -15,6 +15,7 @@ struct SimulatorCaptureTests {
     var status: Int
     var headers: [(String, String)]
     var json: TemplateValue
+    var body: [UInt8]
   }
 
   static func post(
@@ -31,11 +32,11 @@ struct SimulatorCaptureTests {
     let json = try TemplateValue(json: Array(buffer.readableBytesView))
     return Reply(
       status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-      json: json)
+      json: json, body: Array(buffer.readableBytesView))
   }
 
-  static func capture(_ path: String) throws -> TemplateValue {
-    try TemplateValue(json: Array(try Data(contentsOf: captures.appendingPathComponent(path))))
+  static func capture(_ path: String, in folder: URL = captures) throws -> TemplateValue {
+    try TemplateValue(json: Array(try Data(contentsOf: folder.appendingPathComponent(path))))
   }
 
   /// The value with every object's keys sorted, so equality ignores key order.
