@@ -59,9 +59,10 @@ extension Scenario {
 
   /// `pairs` healthy load-balancing pairs named `fleet-N-a` / `fleet-N-b`, one site per ten
   /// pairs; the B server of every `deadEvery`-th pair is unreachable and of every
-  /// `silentEvery`-th pair never answers; the A server of every `slowEvery`-th pair answers
-  /// its follow-up questions only after `slowSeconds` (0: none). For runs over hundreds of
-  /// appliances.
+  /// `silentEvery`-th pair never answers, and its A server, which cannot reach it either, has
+  /// taken over in partner-down (as the survivor in the Kea captures does); the A server of
+  /// every `slowEvery`-th pair answers its follow-up questions only after `slowSeconds` (0:
+  /// none). For runs over hundreds of appliances.
   public static func fleet(
     pairs: Int, deadEvery: Int = 0, silentEvery: Int = 0, slowEvery: Int = 0,
     slowSeconds: Double = 0
@@ -75,6 +76,12 @@ extension Scenario {
         servers[1].behavior = .unreachable
       } else if silentEvery > 0, index % silentEvery == silentEvery / 2 {
         servers[1].behavior = .silent
+      }
+      if servers[1].behavior != .answers {
+        servers[0].state = "partner-down"
+        servers[0].scopes = [servers[0].name, servers[1].name]
+        servers[0].remote = remote(
+          "unavailable", role: "secondary", scopes: [servers[1].name], age: 30, interrupted: true)
       }
       return Scenario(
         name: "fleet-\(index)", summary: "a load-balancing pair of a large fleet",

@@ -28,10 +28,9 @@ extension ExternalProcesses {
         "--json", folder.appendingPathComponent("snapshot.json").path, "--timeout", "\(timeout)",
         "--concurrency", "200",
       ])
-      // The simulated partners of the dead and silent B servers still report them in touch and
-      // in load-balancing, and a partner's current view counts: each is serving but unwatched,
-      // a warning (1), not an outage.
-      #expect(result.status == 1, "\(result.stdout)\(result.stderr.suffix(1000))")
+      // Dead and silent B servers, whose partners cannot reach them either and have taken over:
+      // their pairs have lost redundancy, critical (2).
+      #expect(result.status == 2, "\(result.stdout)\(result.stderr.suffix(1000))")
       let snapshot = try Snapshot.makeDecoder().decode(
         Snapshot.self, from: Data(contentsOf: folder.appendingPathComponent("snapshot.json")))
       #expect(snapshot.appliances.count == 200)
