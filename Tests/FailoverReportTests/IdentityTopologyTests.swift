@@ -27,6 +27,9 @@ struct IdentityTopologyTests {
     var peerPortOffset = 0
     var failure: CollectionFailure? = nil
     var haServers: [String]? = nil
+    /// A hub's second relationship: its status and config captures, told apart from the first
+    /// by other names (server3, server4) and HA ports (8113, 8114).
+    var second: (status: String, config: String)? = nil
   }
 
   static func observation(_ appliance: Appliance) throws -> ApplianceObservation {
@@ -41,22 +44,36 @@ struct IdentityTopologyTests {
       observation.service = nil
       return observation
     }
-    let moved = { (path: String) throws -> Data in
+    let moved = { (path: String, second: Bool) throws -> Data in
       var text = try String(
         contentsOf: captures.appendingPathComponent(path), encoding: .utf8)
       for port in [8111, 8112] {
         text = text.replacingOccurrences(
           of: "http://127.0.0.1:\(port)/",
-          with: "http://\(appliance.peerHost):\(port + appliance.peerPortOffset)/")
+          with:
+            "http://\(appliance.peerHost):\(port + appliance.peerPortOffset + (second ? 2 : 0))/")
+      }
+      if second {
+        text = text.replacingOccurrences(of: "server1", with: "server3")
+          .replacingOccurrences(of: "server2", with: "server4")
       }
       return Data(text.utf8)
     }
     if let status = appliance.status {
-      observation.kea = KeaAnswerDecoder.status(try KeaAnswerDecoder.answer(from: moved(status)))
+      observation.kea = KeaAnswerDecoder.status(
+        try KeaAnswerDecoder.answer(from: moved(status, false)))
     }
     if let config = appliance.config {
       observation.kea?.configuration = KeaAnswerDecoder.configuration(
-        try KeaAnswerDecoder.answer(from: moved(config)))
+        try KeaAnswerDecoder.answer(from: moved(config, false)))
+    }
+    if let second = appliance.second {
+      let status = KeaAnswerDecoder.status(
+        try KeaAnswerDecoder.answer(from: moved(second.status, true)))
+      let configuration = KeaAnswerDecoder.configuration(
+        try KeaAnswerDecoder.answer(from: moved(second.config, true)))
+      observation.kea?.relationships += status.relationships
+      observation.kea?.configuration? += configuration ?? []
     }
     return observation
   }
@@ -99,6 +116,8 @@ struct IdentityTopologyTests {
     var names: [String]
     var unmatched: [String] = []
     var exit: Int32
+    /// Relationships that must stay healthy.
+    var untouched: [String] = []
     var testDescription: String { label }
   }
 
@@ -207,7 +226,27 @@ struct IdentityTopologyTests {
       ], count: 1, severity: .critical, names: ["kea-1 & kea-2"], exit: 2),
   ]
 
-  @Test("each topology", arguments: rows)
+  /// Hub-and-spoke in hot-standby (Kea 2.6+): the hub is the standby of two primaries, server2
+  /// beside server1 and server4 beside server3; the second spoke is dead and the hub has taken
+  /// over its clients.
+  static let deadSpoke = Row(
+    label: "hub-and-spoke, one spoke dead: its relationship critical, the other untouched",
+    appliances: [
+      Appliance(
+        name: "lab-hub", site: nil, url: "http://127.0.0.1:8102/",
+        status: "hs/status-get.server2.json", config: "hs/config-get.server2.json",
+        second: (
+          "hs/status-get.server2.partner-down.json", "hs/config-get.server2.partner-down.json"
+        )
+      ),
+      Appliance(
+        name: "lab-spoke1", site: nil, url: "http://127.0.0.1:8101/",
+        status: "hs/status-get.server1.json", config: "hs/config-get.server1.json"),
+      Appliance(name: "lab-spoke2", url: "http://127.0.0.1:8103/", failure: refused),
+    ], count: 2, severity: .critical, names: ["lab-spoke1 & lab-hub", "lab-spoke2 & lab-hub"],
+    exit: 2, untouched: ["lab-spoke1 & lab-hub"])
+
+  @Test("each topology", arguments: rows + [deadSpoke])
   func topology(_ row: Row) throws {
     var observations = try row.appliances.map(Self.observation)
     if let previous = row.previous {
@@ -225,13 +264,17 @@ struct IdentityTopologyTests {
     #expect(assessment.relationships.map(\.name).sorted() == row.names)
     #expect(assessment.unmatchedAppliances.map(\.name).sorted() == row.unmatched)
     #expect(ExitStatus(assessment).rawValue == row.exit)
-    // Every appliance of the inventory is on exactly one card, or said to be on none.
+    // Every appliance of the inventory is on one card per relationship it answers for (a
+    // hub on two), or said to be on none.
     let shown = assessment.relationships.flatMap(\.servers).compactMap(\.appliance)
     for appliance in row.appliances {
       let places = shown.count { $0 == appliance.name }
-      #expect(
-        places + (row.unmatched.contains(appliance.name) ? 1 : 0) == 1,
-        "\(appliance.name) is shown \(places) times")
+      let expected = row.unmatched.contains(appliance.name) ? 0 : appliance.second == nil ? 1 : 2
+      #expect(places == expected, "\(appliance.name) is shown \(places) times")
+    }
+    for name in row.untouched {
+      let relationship = assessment.relationships.first { $0.name == name }
+      #expect(relationship?.severity == .ok, "\(name): \(relationship?.summary ?? "absent")")
     }
     let line = StatusLine.make(assessment, status: ExitStatus(assessment), durationSeconds: 0)
     #expect(!line.contains("unavailable"), "\(line)")
