@@ -99,6 +99,21 @@ extension ExternalProcesses {
       #expect(healthy.relationships.first?.name == names.joined(separator: " & "))
       #expect(healthy.relationships.first?.haName == "server1 & server2")
       #expect(healthy.unmatchedAppliances.isEmpty)
+      // The same through the command line, as cron runs it: exit code and status line.
+      let folder = try TestSupport.temporaryFolder()
+      defer { try? FileManager.default.removeItem(at: folder) }
+      let inventory = folder.appendingPathComponent("inventory.yaml")
+      try Data(yaml(entries).utf8).write(to: inventory)
+      let run = {
+        try TestSupport.run(
+          [
+            "run", "--inventory", inventory.path, "--output",
+            folder.appendingPathComponent("www").path, "--timeout", "3",
+          ], environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+      }
+      let healthyRun = try run()
+      #expect(healthyRun.status == 0, "\(healthyRun.stdout)\(healthyRun.stderr)")
+      #expect(healthyRun.stdout.hasPrefix("FAILOVER OK - all 1 relationships healthy"))
 
       lab.kill("server2.dhcp4")
       let down = try await waitFor(entries, environment: environment, lab: lab) {
@@ -118,6 +133,29 @@ extension ExternalProcesses {
       let line = StatusLine.make(down, status: ExitStatus(down), durationSeconds: 0)
       #expect(line.contains("1 of 1 relationships critical: \(names[0]) & \(names[1]) at LAB"))
       #expect(!line.contains("unavailable"), "\(line)")
+      let downRun = try run()
+      #expect(downRun.status == 2, "\(downRun.stdout)\(downRun.stderr)")
+      #expect(
+        downRun.stdout.hasPrefix(
+          "FAILOVER CRITICAL - 1 of 1 relationships critical: \(names[0]) & \(names[1]) at LAB"),
+        "\(downRun.stdout)")
+    }
+
+    /// The inventory `run` reads for `entries`.
+    static func yaml(_ entries: [ApplianceEntry]) -> String {
+      var text = "appliances:\n"
+      for entry in entries {
+        text +=
+          "  - name: \(entry.name)\n    kind: kea\n    url: \(entry.url?.absoluteString ?? "")\n"
+        if let site = entry.site { text += "    site: \(site)\n" }
+        if let service = entry.service { text += "    service: \(service)\n" }
+        if let username = entry.username { text += "    username: \(username)\n" }
+        if case .environment(let name)? = entry.password { text += "    password-env: \(name)\n" }
+        if let file = entry.caFile { text += "    ca-file: \(file)\n" }
+        if let file = entry.certFile { text += "    cert-file: \(file)\n" }
+        if let file = entry.keyFile { text += "    key-file: \(file)\n" }
+      }
+      return text
     }
 
     @Test("Kea 2.6 through its Control Agent, dedicated HA listener: healthy, then a server killed")
