@@ -171,6 +171,39 @@ extension ExternalProcesses {
         ], normal: "load-balancing", deadReason: "unable to forward command to the dhcp4 service")
     }
 
+    /// The lab's 2.6 load-balancing template made a hot-standby pair: server2 the standby, one
+    /// pool that only the active server serves.
+    static func hotStandby(_ lab: KeaChrootLab, _ server: String, _ object: inout [String: Any]) {
+      guard var hooks = object["hooks-libraries"] as? [[String: Any]] else { return }
+      for index in hooks.indices {
+        guard var parameters = hooks[index]["parameters"] as? [String: Any],
+          var relationships = parameters["high-availability"] as? [[String: Any]],
+          var peers = relationships.first?["peers"] as? [[String: Any]], peers.count == 2
+        else { continue }
+        peers[1]["role"] = "standby"
+        relationships[0]["peers"] = peers
+        relationships[0]["mode"] = "hot-standby"
+        parameters["high-availability"] = relationships
+        hooks[index]["parameters"] = parameters
+      }
+      object["hooks-libraries"] = hooks
+      object["subnet4"] = [
+        ["id": 1, "subnet": "192.0.2.0/24", "pools": [["pool": "192.0.2.100 - 192.0.2.199"]]]
+      ]
+    }
+
+    @Test("Kea 2.6 hot-standby through its Control Agents: healthy, then the standby killed")
+    func kea26HotStandby() async throws {
+      guard let lab = try Self.lab(.kea26, "dhcp4-lb.json", edit: Self.hotStandby) else { return }
+      defer { lab.stopAll() }
+      try await Self.lifecycle(
+        lab,
+        entries: [
+          Self.entry("lab-kea26-primary", url: lab.url("server1"), service: "dhcp4"),
+          Self.entry("lab-kea26-standby", url: lab.url("server2"), service: "dhcp4"),
+        ], normal: "hot-standby", deadReason: "unable to forward command to the dhcp4 service")
+    }
+
     @Test(
       "Kea 3.0 on its own HTTP socket, basic auth and HTTPS with cert-required: healthy, then a server killed"
     )
