@@ -13,7 +13,7 @@ public enum RememberedIdentities {
   /// Whether any Kea appliance in `observations` cannot say which HA server it is and has no
   /// `ha-servers` in the inventory: only then is the previous snapshot worth reading.
   public static func needed(by observations: [ApplianceObservation]) -> Bool {
-    observations.contains { $0.kind == .kea && $0.identity == nil && ownIdentity(of: $0) == nil }
+    observations.contains { $0.kind == .kea && $0.identity == nil && !namesItself($0) }
   }
 
   /// `observations`, each Kea appliance that cannot say which HA server it is given what it
@@ -32,14 +32,23 @@ public enum RememberedIdentities {
       byName[observation.name] = identity
     }
     return observations.map { observation in
-      guard observation.kind == .kea, observation.identity == nil,
-        ownIdentity(of: observation) == nil,
+      guard observation.kind == .kea, observation.identity == nil, !namesItself(observation),
         let remembered = byEndpoint[PeerURL.normalized(observation.endpoint)]
           ?? byName[observation.name]
       else { return observation }
       var observation = observation
       observation.identity = remembered
       return observation
+    }
+  }
+
+  /// Whether its answer names it: asked of every appliance of a run, so it builds nothing,
+  /// where `ownIdentity` builds the names and the sorted peer URLs.
+  static func namesItself(_ observation: ApplianceObservation) -> Bool {
+    guard observation.failure == nil, let kea = observation.kea else { return false }
+    return kea.relationships.indices.contains { index in
+      kea.configuration?[safe: index]?.thisServerName != nil
+        || kea.relationships[index].local?.serverName != nil
     }
   }
 
