@@ -38,10 +38,13 @@ struct KeaAssessor {
     // Named as the operator named them: the inventory's appliances, with the HA names
     // beside when they differ (two sites may both run server1 and server2).
     let named = actives.isEmpty ? peers : actives
-    let haName = named.map(\.name).joined(separator: " & ")
-    let name = named.map { peer in
+    let appliances = named.map { peer in
       servers.first { $0.name == peer.name }?.appliance ?? peer.name
-    }.joined(separator: " & ")
+    }
+    let name = appliances.joined(separator: " & ")
+    // Joined only when it differs: most fleets name appliances as their HA servers.
+    let haName =
+      appliances.elementsEqual(named.map(\.name)) ? nil : named.map(\.name).joined(separator: " & ")
     var relationship = RelationshipAssessment(
       id: Identifier.make(prefix: "r", "kea", group.service ?? "", name), name: name, kind: .kea,
       mode: mode,
@@ -50,7 +53,7 @@ struct KeaAssessor {
       severity: severity,
       summary: Self.relationshipSummary(servers: servers, findings: findings, mode: mode),
       findings: findings, servers: servers, failoverRows: [])
-    relationship.haName = haName == name ? nil : haName
+    relationship.haName = haName
     return relationship
   }
 

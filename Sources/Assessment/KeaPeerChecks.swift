@@ -34,16 +34,19 @@ struct KeaPeerChecks {
     // A server that did not answer counts by its partner's current view of it (the scopes it
     // last heard). One of which nothing current is known is judged by its own severity: its
     // scope is unserved only when the evidence says so.
-    let seenByPartner = servers.filter { $0.stateSource == "partner" && $0.role != "backup" }
-    for server in seenByPartner {
+    for server in servers where server.stateSource == "partner" && server.role != "backup" {
       for scope in server.scopes ?? [] where servedBy[scope] == nil {
         servedBy[scope] = [server.name]
       }
     }
-    let known = Set((answered + seenByPartner).map(\.name))
     let expected = mode == "hot-standby" ? actives.filter { $0.role == "primary" } : actives
     if mode != "passive-backup", !answered.isEmpty {
-      for server in expected where servedBy[server.name] == nil && known.contains(server.name) {
+      // Known: it answered, or its partner's current view shows it.
+      for server in expected
+      where servedBy[server.name] == nil
+        && (server.stateSource == "partner"
+          || (server.stateSource == "own" && server.reason == nil))
+      {
         let inTransition = answered.contains {
           ["waiting", "syncing", "ready", "terminated"].contains($0.state ?? "")
         }

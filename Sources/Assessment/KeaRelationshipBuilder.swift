@@ -26,7 +26,6 @@ struct KeaRelationshipBuilder {
   }
 
   struct Group {
-    var key: String
     var service: String?
     var members: [Member]
     var configuration: KeaHAConfiguration?
@@ -42,15 +41,16 @@ struct KeaRelationshipBuilder {
   /// in the answer, nil when there is no answer).
   private enum Placement: Sendable {
     /// By its configuration: the bucket of its peer names, its own name, and its peers' URLs.
-    case keyed(bucket: String, name: String, signature: String, status: Int)
+    case keyed(bucket: String, name: String, signature: Int, status: Int)
     case unplaced(status: Int?)
   }
 
   private struct Draft {
     var bucket: String
-    var signature: String
+    var signature: Int
     var site: String?
-    var names: Set<String>
+    /// A relationship has two or three servers: a list is searched faster than a set is built.
+    var names: [String]
     var members: [(observation: Int, status: Int, name: String)]
   }
 
@@ -79,7 +79,7 @@ struct KeaRelationshipBuilder {
             }
             ?? candidates.first { drafts[$0].site == site && !drafts[$0].names.contains(name) }
           if let chosen {
-            drafts[chosen].names.insert(name)
+            drafts[chosen].names.append(name)
             drafts[chosen].members.append((observation, status, name))
           } else {
             draftsByBucket[bucket, default: []].append(drafts.count)
@@ -93,13 +93,7 @@ struct KeaRelationshipBuilder {
         }
       }
     }
-    var ordinal: [String: Int] = [:]
-    let keys = drafts.map { draft -> String in
-      let count = ordinal[draft.bucket, default: 0]
-      ordinal[draft.bucket] = count + 1
-      return count == 0 ? draft.bucket : draft.bucket + "#\(count + 1)"
-    }
-    var groups = ConcurrentChunks.map(Array(drafts.indices)) { [drafts, keys] index -> Group in
+    var groups = ConcurrentChunks.map(Array(drafts.indices)) { [drafts] index -> Group in
       let members = drafts[index].members.map { reference -> Member in
         let observation = observations[reference.observation]
         return Member(
@@ -109,7 +103,7 @@ struct KeaRelationshipBuilder {
       }
       let first = observations[drafts[index].members[0].observation]
       return Group(
-        key: keys[index], service: first.service, members: members,
+        service: first.service, members: members,
         configuration: members.first?.configuration, site: first.site)
     }
     guard !unplaced.isEmpty else { return Result(groups: groups, unmatched: []) }
@@ -141,7 +135,7 @@ struct KeaRelationshipBuilder {
           // It answered status-get, so the relationship exists; only its peers are unknown.
           groups.append(
             Group(
-              key: "appliance:" + observation.name, service: observation.service,
+              service: observation.service,
               members: [
                 Member(
                   observation: observation, status: status, configuration: nil,
@@ -173,12 +167,11 @@ struct KeaRelationshipBuilder {
         return .unplaced(status: index)
       }
       let peerNames = configuration.peers.map(\.name).sorted()
-      let urls = configuration.peers.map { PeerURL.normalized($0.url ?? "") }.sorted()
       return .keyed(
         bucket: (observation.service ?? "dhcp") + ":" + peerNames.joined(separator: ","),
         name: configuration.thisServerName ?? kea.relationships[index].local?.serverName
           ?? observation.name,
-        signature: urls.joined(separator: " "), status: index)
+        signature: PeerURL.signature(configuration.peers.map { $0.url ?? "" }), status: index)
     }
   }
 }
