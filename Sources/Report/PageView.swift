@@ -334,15 +334,11 @@ struct PageView: Sendable {
           "entries",
           .list(
             assessment.unmatchedAppliances.map { appliance in
-              .object(
+              let place = [appliance.region, appliance.site].compactMap { $0 }
+              return .object(
                 TemplateObject([
                   ("name", .string(appliance.name)),
-                  (
-                    "site",
-                    optional(
-                      [appliance.region, appliance.site].compactMap { $0 }.joined(separator: " · ")
-                        .nonEmpty)
-                  ),
+                  ("site", place.isEmpty ? .null : .string(place.joined(separator: " · "))),
                   ("endpoint", .string(appliance.endpoint)), ("reason", .string(appliance.reason)),
                   ("severity", badge(.unknown)),
                 ]))
@@ -549,7 +545,6 @@ struct PageView: Sendable {
 
   static func duration(_ seconds: Int) -> String { ElapsedText.of(seconds) }
 
-  /// "1 appliance", "3 appliances".
   static func kindLabel(_ kind: ApplianceKind) -> String {
     switch kind {
     case .kea: return "ISC Kea HA"
@@ -574,9 +569,4 @@ struct ObjectBuilder {
   }
 
   var object: TemplateObject { TemplateObject(pairs) }
-}
-
-extension String {
-  /// Nil for the empty string.
-  fileprivate var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -1,8 +1,10 @@
 import Assessment
 import Foundation
 import Publishing
+import Report
 import Snapshot
 import Testing
+import Validation
 
 @testable import Collectors
 
@@ -279,5 +281,37 @@ struct IdentityTopologyTests {
     let line = StatusLine.make(assessment, status: ExitStatus(assessment), durationSeconds: 0)
     #expect(!line.contains("unavailable"), "\(line)")
     for name in row.unmatched { #expect(line.contains(name), "\(line)") }
+  }
+
+  @Test(
+    "a page with unmatched appliances, HA names and identity notes passes the gate and says each once"
+  )
+  func pageThroughTheGate() throws {
+    let unmatched = try #require(Self.rows.first { !$0.unmatched.isEmpty })
+    let remembered = try #require(Self.rows.first { $0.previous != nil })
+    for row in [unmatched, remembered] {
+      var observations = try row.appliances.map(Self.observation)
+      if let previous = row.previous {
+        let before = Snapshot(
+          generator: "t", collectedAt: Self.now.addingTimeInterval(-300),
+          durationMilliseconds: 1, inventoryDigest: "x",
+          appliances: try previous.map(Self.observation))
+        observations = RememberedIdentities.apply(to: observations, previous: before)
+      }
+      let snapshot = Snapshot(
+        generator: "t", collectedAt: Self.now, durationMilliseconds: 1, inventoryDigest: "x",
+        appliances: observations)
+      let assessment = Assessor.assess(snapshot)
+      let bytes = try PageRenderer(assets: .embedded).render(assessment, snapshot: snapshot)
+      let problems = PageValidator(schema: Assets.embedded.templates["schema.rng"]).validate(bytes)
+      #expect(problems.isEmpty, "\(row.label): \(problems)")
+      let page = String(decoding: bytes, as: UTF8.self)
+      #expect(page.contains("HA servers server1 &amp; server2"), "\(row.label)")
+      for name in row.unmatched {
+        #expect(page.components(separatedBy: "<strong>\(name)</strong>").count == 2, "\(name)")
+      }
+      #expect(!page.contains(">not in the inventory<"))
+      if row.previous != nil { #expect(page.contains("known by its own answer of ")) }
+    }
   }
 }
