@@ -1,15 +1,20 @@
 import Assessment
 
-/// Plain-text lines, worst first, one per relationship that is not ok.
+/// Plain-text lines, worst first, one per relationship that is not ok, then one per appliance
+/// tied to no relationship.
 enum TextSummary {
   static func lines(_ assessment: Assessment) -> [String] {
-    assessment.relationships.filter { $0.severity != .ok }.map { relationship in
-      // On a merged page two regions may have a pair of the same name: the region tells them
-      // apart, as the email's HTML does ("region · site").
-      let place = [relationship.region, relationship.site].compactMap { $0 }.joined(
-        separator: " · ")
-      return
-        "\(relationship.severity.rawValue.uppercased()): \(relationship.name)\(place.isEmpty ? "" : " [\(place)]"): \(relationship.summary)"
+    // On a merged page two regions may have a pair of the same name: the region tells them
+    // apart, as the email's HTML does ("region · site").
+    func placed(_ name: String, _ region: String?, _ site: String?) -> String {
+      let place = [region, site].compactMap { $0 }.joined(separator: " · ")
+      return name + (place.isEmpty ? "" : " [\(place)]")
     }
+    return assessment.relationships.filter { $0.severity != .ok }.map { relationship in
+      "\(relationship.severity.rawValue.uppercased()): \(placed(relationship.name, relationship.region, relationship.site)): \(relationship.summary)"
+    }
+      + assessment.unmatchedAppliances.map { appliance in
+        "UNKNOWN: \(placed(appliance.name, appliance.region, appliance.site)) is tied to no relationship: \(appliance.reason)"
+      }
   }
 }

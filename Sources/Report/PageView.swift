@@ -82,6 +82,7 @@ struct PageView: Sendable {
           ("limit", .number(Double(detailLimit))),
         ]))
     }
+    root["unmatched"] = unmatched()
     root["relationships"] = .list(
       listed.map { relationship in
         let states = Self.states(of: relationship)

@@ -7,6 +7,7 @@ import Testing
 import Validation
 
 @testable import Collectors
+@testable import FailoverReportCLI
 
 /// Who is who, over the topologies operators run: real Kea 3.0.4 answers from the lab
 /// (`shared/lab/kea-new`), placed at the addresses each row needs, judged as `run` judges them.
@@ -311,6 +312,15 @@ struct IdentityTopologyTests {
         #expect(page.components(separatedBy: "<strong>\(name)</strong>").count == 2, "\(name)")
       }
       #expect(!page.contains(">not in the inventory<"))
+      // The email and the text lines (-v, the email's text part) name them too, once each.
+      let email = String(
+        decoding: try PageRenderer(assets: .embedded).renderEmail(
+          assessment, page: .attached(name: "index.html")), as: UTF8.self)
+      let lines = TextSummary.lines(assessment)
+      for name in row.unmatched {
+        #expect(email.components(separatedBy: "<strong>\(name)</strong>").count == 2, "\(name)")
+        #expect(lines.count { $0.hasPrefix("UNKNOWN: \(name) is tied to no relationship: ") } == 1)
+      }
       if row.previous != nil { #expect(page.contains("known by its own answer of ")) }
     }
   }
