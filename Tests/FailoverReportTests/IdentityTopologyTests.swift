@@ -249,19 +249,24 @@ struct IdentityTopologyTests {
     ], count: 2, severity: .critical, names: ["lab-spoke1 & lab-hub", "lab-spoke2 & lab-hub"],
     exit: 2, untouched: ["lab-spoke1 & lab-hub"])
 
-  @Test("each topology", arguments: rows + [deadSpoke])
-  func topology(_ row: Row) throws {
+  /// The row's run, as `run` makes it: what each appliance answered, and what those that
+  /// cannot say who they are said in the run before, when the row has one.
+  static func snapshot(_ row: Row) throws -> Snapshot {
     var observations = try row.appliances.map(Self.observation)
     if let previous = row.previous {
       let before = Snapshot(
-        generator: "t", collectedAt: Self.now.addingTimeInterval(-300), durationMilliseconds: 1,
+        generator: "t", collectedAt: now.addingTimeInterval(-300), durationMilliseconds: 1,
         inventoryDigest: "x", appliances: try previous.map(Self.observation))
       observations = RememberedIdentities.apply(to: observations, previous: before)
     }
-    let assessment = Assessor.assess(
-      Snapshot(
-        generator: "t", collectedAt: Self.now, durationMilliseconds: 1, inventoryDigest: "x",
-        appliances: observations))
+    return Snapshot(
+      generator: "t", collectedAt: now, durationMilliseconds: 1, inventoryDigest: "x",
+      appliances: observations)
+  }
+
+  @Test("each topology", arguments: rows + [deadSpoke])
+  func topology(_ row: Row) throws {
+    let assessment = Assessor.assess(try Self.snapshot(row))
     #expect(assessment.relationships.count == row.count)
     #expect(assessment.severity == row.severity)
     #expect(assessment.relationships.map(\.name).sorted() == row.names)
@@ -291,17 +296,7 @@ struct IdentityTopologyTests {
     let unmatched = try #require(Self.rows.first { !$0.unmatched.isEmpty })
     let remembered = try #require(Self.rows.first { $0.previous != nil })
     for row in [unmatched, remembered] {
-      var observations = try row.appliances.map(Self.observation)
-      if let previous = row.previous {
-        let before = Snapshot(
-          generator: "t", collectedAt: Self.now.addingTimeInterval(-300),
-          durationMilliseconds: 1, inventoryDigest: "x",
-          appliances: try previous.map(Self.observation))
-        observations = RememberedIdentities.apply(to: observations, previous: before)
-      }
-      let snapshot = Snapshot(
-        generator: "t", collectedAt: Self.now, durationMilliseconds: 1, inventoryDigest: "x",
-        appliances: observations)
+      let snapshot = try Self.snapshot(row)
       let assessment = Assessor.assess(snapshot)
       let bytes = try PageRenderer(assets: .embedded).render(assessment, snapshot: snapshot)
       let problems = PageValidator(schema: Assets.embedded.templates["schema.rng"]).validate(bytes)
