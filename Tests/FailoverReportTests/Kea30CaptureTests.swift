@@ -1,3 +1,4 @@
+import Assessment
 import AsyncHTTPClient
 import Foundation
 import Simulator
@@ -142,5 +143,48 @@ struct Kea30CaptureTests {
             == SimulatorCaptureTests.canonical(try Self.capture(item.capture)), "\(item.capture)")
       }
     }
+  }
+
+  /// Real Kea 3.0.4 in the CI run: both servers reported load-balancing, one of them without
+  /// its scope yet, while its partner still saw it in ready. A pair coming up, not a gap.
+  @Test("a server that has just entered load-balancing, its scope not yet taken up: no scope-gap")
+  func startingScopes() throws {
+    let now = Date(timeIntervalSince1970: 1_796_000_000)
+    func observation(_ name: String, _ status: String, _ config: String) throws
+      -> ApplianceObservation
+    {
+      var kea = KeaAnswerDecoder.status(
+        try KeaAnswerDecoder.answer(
+          from: Data(contentsOf: Self.captures.appendingPathComponent("3.0.4/lb/" + status))))
+      kea.configuration = KeaAnswerDecoder.configuration(
+        try KeaAnswerDecoder.answer(
+          from: Data(contentsOf: Self.captures.appendingPathComponent("3.0.4/lb/" + config))))
+      return ApplianceObservation(
+        name: name, kind: .kea, site: nil, endpoint: "http://127.0.0.1:810\(name.suffix(1))/",
+        service: "dhcp4", askedAt: now, durationMilliseconds: 2, kea: kea)
+    }
+    let first = try observation(
+      "kea-1", "status-get.server1.startup.t+04.64s.load-balancing.json",
+      "config-get.server1.json")
+    var second = try observation(
+      "kea-2", "status-get.server2.startup.t+04.70s.load-balancing.json",
+      "config-get.server2.json")
+    #expect(first.kea?.relationships.first?.remote?.lastState == "ready")
+    second.kea?.relationships[0].local?.scopes = []
+    let judge = { (observations: [ApplianceObservation]) in
+      Assessor.assess(
+        Snapshot(
+          generator: "t", collectedAt: now, durationMilliseconds: 1, inventoryDigest: "x",
+          appliances: observations))
+    }
+    let starting = judge([first, second])
+    #expect(!starting.relationships.flatMap(\.findings).contains { $0.code == "scope-gap" })
+    #expect(starting.severity == .ok)
+    // Once the partner has seen it in load-balancing, a scope nobody serves is a gap.
+    var settled = first
+    settled.kea?.relationships[0].remote?.lastState = "load-balancing"
+    let gap = judge([settled, second])
+    #expect(gap.relationships.flatMap(\.findings).map(\.code).contains("scope-gap"))
+    #expect(gap.severity == .critical)
   }
 }

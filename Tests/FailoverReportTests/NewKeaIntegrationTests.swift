@@ -94,7 +94,9 @@ extension ExternalProcesses {
       }
       #expect(healthy.relationships.count == 1, "Kea \(lab.version)")
       #expect(
-        healthy.severity == .ok, "Kea \(lab.version): \(healthy.relationships.map(\.summary))")
+        healthy.severity == .ok,
+        "Kea \(lab.version): \(healthy.relationships.map(\.summary)); \(healthy.relationships.flatMap(\.servers).map { "\($0.name) \($0.state ?? "-") scopes \($0.scopes ?? []) partner saw \($0.partnerViewState ?? "-")" })"
+      )
       #expect(ExitStatus(healthy) == .ok)
       #expect(healthy.relationships.first?.name == names.joined(separator: " & "))
       #expect(healthy.relationships.first?.haName == "server1 & server2")
