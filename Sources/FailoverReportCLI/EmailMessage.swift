@@ -12,7 +12,7 @@ enum EmailMessage {
   /// `page` is asked for only when `note` says the page is attached.
   static func make(
     _ assessment: Assessment, html: [UInt8], page: () -> [UInt8], note: EmailPage,
-    to recipients: [String] = [], from sender: String? = nil
+    to recipients: [String] = [], from sender: String = defaultSender
   ) -> String {
     let digest = String(assessment.inventoryDigest.prefix(16))
     let seconds = Int(assessment.assessedAt.timeIntervalSince1970)
@@ -34,7 +34,8 @@ enum EmailMessage {
         "\r\nThe full status page is not attached: \(note.withheldReason ?? ""). It is published as \(path), SHA-256 \(digest).\r\n"
     }
     var message = ""
-    if let sender { message += "From: \(sender)\r\n" }
+    // RFC 5322 requires From and Date; sendmail -t takes the recipients from To.
+    message += "From: \(sender)\r\n"
     if !recipients.isEmpty { message += "To: \(recipients.joined(separator: ", "))\r\n" }
     message +=
       "Subject: [\(status)] DHCP failover: \(assessment.headline)\r\n"
@@ -56,6 +57,18 @@ enum EmailMessage {
     }
     message += "--\(mixed)--\r\n"
     return message
+  }
+
+  /// The sender when `--mail-from` is not given: `failover-report@` this machine's name, as
+  /// cron mails from the user at the host.
+  static var defaultSender: String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    let name =
+      gethostname(&buffer, buffer.count) == 0
+      ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      : ""
+    let host = name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+    return "failover-report@\(host.isEmpty ? "localhost" : host)"
   }
 
   /// `name@domain` with nothing that could add a header or a second recipient by accident.

@@ -39,7 +39,9 @@ struct OutputOptions: ParsableArguments {
 
   @Option(
     name: .long,
-    help: ArgumentHelp("The email's From address (default: sendmail's own).", valueName: "ADDR"))
+    help: ArgumentHelp(
+      "The email's From address (default: failover-report@ this machine's host name).",
+      valueName: "ADDR"))
   var mailFrom: String?
 
   @Option(

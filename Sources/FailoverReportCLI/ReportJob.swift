@@ -189,6 +189,16 @@ struct ReportJob {
     try AtomicFile.write(bytes, to: path)
   }
 
+  /// Every place this run writes: the output folder and each side output.
+  private var outputTargets: [OutputFolders.Target] {
+    var targets = [OutputFolders.Target.folder(output, flag: "--output")]
+    if let archive = options.archive { targets.append(.folder(archive, flag: "--archive")) }
+    if let json = options.json { targets.append(.file(json, flag: "--json")) }
+    if let metrics = options.metrics { targets.append(.file(metrics, flag: "--metrics")) }
+    if let email = options.email { targets.append(.file(email, flag: "--email")) }
+    return targets
+  }
+
   /// Assesses, renders, validates and publishes a snapshot; returns the exit code.
   func publish(_ snapshot: Snapshot, durationSeconds: Double) -> Int32 {
     var stages = StageTimer(logger: logger)
@@ -200,6 +210,22 @@ struct ReportJob {
       renderer = try PageRenderer(assets: assets, detailLimit: options.detailLimit)
     } catch {
       return fail("\(error)")
+    }
+    // Every place the run writes is made ready first: a wrong path stops the run while the
+    // page, the archive and the side outputs are all still as they were.
+    var unusable = OutputFolders.prepare(outputTargets)
+    var sendmail: Sendmail?
+    if !options.mailTo.isEmpty {
+      do {
+        sendmail = try Sendmail.locate(options.sendmail)
+      } catch {
+        unusable.append("\(error)")
+      }
+    }
+    if !unusable.isEmpty {
+      for problem in unusable { logger.error("\(problem)") }
+      return fail(
+        unusable.joined(separator: "; ") + "; nothing was published, written or sent")
     }
     var history = History.empty
     if let archive = options.archive {
@@ -303,37 +329,53 @@ struct ReportJob {
       }
       emailMessage = EmailMessage.make(
         assessment, html: html, page: page, note: note, to: options.mailTo,
-        from: options.mailFrom)
+        from: options.mailFrom ?? EmailMessage.defaultSender)
     }
     do {
       try staged.get().commit()
       committed = true
-      if let json = options.json { try AtomicFile.write(snapshotBytes, to: json) }
-      if let metrics = options.metrics {
+    } catch {
+      return fail("cannot publish: \(error)")
+    }
+    // The page is published: whatever fails now is said beside the verdict, never instead
+    // of it, and the rest is still written.
+    var notDone: [String] = []
+    func attempt(_ what: String, _ work: () throws -> Void) {
+      do {
+        try work()
+      } catch {
+        logger.error("\(what) failed after the page was published: \(error)")
+        notDone.append("\(what) failed (\(error))")
+      }
+    }
+    if let json = options.json {
+      attempt("--json \(json)") { try AtomicFile.write(snapshotBytes, to: json) }
+    }
+    if let metrics = options.metrics {
+      attempt("--metrics \(metrics)") {
         try AtomicFile.write(
           Array(MetricsText.make(assessment, snapshot: snapshot).utf8), to: metrics)
       }
-      if let email = options.email, let emailMessage {
-        try AtomicFile.write(Array(emailMessage.utf8), to: email)
-      }
-      if let archive = options.archive {
+    }
+    if let email = options.email, let emailMessage {
+      attempt("--email \(email)") { try AtomicFile.write(Array(emailMessage.utf8), to: email) }
+    }
+    if let archive = options.archive {
+      attempt("--archive \(archive)") {
         try writeArchive(
           Archive(folder: archive), page: page, snapshot: snapshotBytes, assessment: assessment,
           renderer: renderer)
       }
-    } catch {
-      return fail("cannot publish: \(error)")
     }
-    if !options.mailTo.isEmpty, let emailMessage {
-      do {
-        try Sendmail.locate(options.sendmail).send(emailMessage)
+    if let sendmail, let emailMessage {
+      attempt("sending the email") {
+        try sendmail.send(emailMessage)
         logger.info("email sent", metadata: ["to": "\(options.mailTo.joined(separator: ","))"])
-      } catch {
-        return fail("the page was published, but \(error)")
       }
     }
     stages.lap("written")
     var status = ExitStatus(assessment)
+    if !notDone.isEmpty { status = status.withUnfinishedWork }
     if let silence {
       if status == .ok { status = .warning }
       logger.warning(
@@ -345,7 +387,8 @@ struct ReportJob {
     if printsStatusLine {
       print(
         StatusLine.make(
-          assessment, status: status, durationSeconds: durationSeconds, silence: silence))
+          assessment, status: status, durationSeconds: durationSeconds, silence: silence,
+          notDone: notDone))
     }
     if options.verbose {
       for line in TextSummary.lines(assessment) { print(line) }

@@ -25,6 +25,11 @@ public enum ExitStatus: Int32, Sendable {
     }
   }
 
+  /// The code of a run that published its page but not everything it was asked to: unknown
+  /// (the job did not do all its work), unless the verdict is critical, which no monitoring
+  /// system may miss.
+  public var withUnfinishedWork: ExitStatus { self == .critical ? .critical : .unknown }
+
   public var label: String {
     switch self {
     case .ok: return "OK"
@@ -39,7 +44,7 @@ public enum ExitStatus: Int32, Sendable {
 public enum StatusLine {
   /// Appliance-given text as it may appear in the line: one line, no `|` (it starts the
   /// performance data), at most 60 characters.
-  static func plain(_ text: String) -> String {
+  static func plain(_ text: String, limit: Int = 60) -> String {
     var line = String(
       text.map { $0 == "|" ? "/" : ($0.isNewline || $0 == "\t" ? " " : $0) }
         .filter {
@@ -47,13 +52,13 @@ public enum StatusLine {
             $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
           }
         })
-    if line.count > 60 { line = String(line.prefix(59)) + "…" }
+    if line.count > limit { line = String(line.prefix(limit - 1)) + "…" }
     return line
   }
 
   public static func make(
     _ assessment: Assessment, status: ExitStatus, durationSeconds: Double,
-    silence: SilentRegions? = nil
+    silence: SilentRegions? = nil, notDone: [String] = []
   ) -> String {
     let total = assessment.relationships.count
     var text = "FAILOVER \(status.label) - "
@@ -80,6 +85,9 @@ public enum StatusLine {
     text += unmatchedClause(assessment.unmatchedAppliances)
     text += unansweredClause(assessment.unansweredQuestions)
     text += silence?.clause ?? ""
+    // What a run that published its page could not do after it ("; --metrics FILE failed
+    // (…)"), beside the verdict it found.
+    text += notDone.map { "; " + plain($0, limit: 200) }.joined()
     let perfdata = [
       "ok=\(assessment.count(.ok))", "warning=\(assessment.count(.warning))",
       "critical=\(assessment.count(.critical))", "unknown=\(assessment.count(.unknown))",

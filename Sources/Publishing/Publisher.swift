@@ -103,7 +103,8 @@ public struct Publisher: Sendable {
   /// Call it while holding the folder's lock: then no other run is writing them.
   public func removeLeftovers() {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
+    for name in names
+    where (name.hasPrefix(".") && name.contains(".tmp-")) || name == PublishLock.formerLockFile {
       try? FileManager.default.removeItem(atPath: folder + "/" + name)
     }
   }

@@ -290,4 +290,18 @@ struct CommandLineTests {
       result.stdout.hasPrefix("FAILOVER UNKNOWN - another failover-report run holds the lock"))
     #expect(try TestSupport.read(output.appendingPathComponent("index.html")) == published)
   }
+
+  @Test("the lock is on the folder: nothing but the published files lies where they are served")
+  func lockLeavesNoFile() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    // The lock file an earlier version left is swept.
+    try Data().write(to: output.appendingPathComponent(".failover-report.lock"))
+    _ = try Self.publishHealthyPage(in: folder)
+    let names = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+    #expect(
+      names == ["index.html", "index.html.sha256", "snapshot.json", "snapshot.json.sha256"])
+  }
 }

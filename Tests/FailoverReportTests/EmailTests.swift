@@ -187,8 +187,7 @@ struct EmailTests {
     #expect(message.parts.count == 2)
   }
 
-  @Test(
-    "without a sendmail the page is still published and the run says clearly why no mail went out")
+  @Test("a sendmail that is not there stops the run before anything is published")
   func noSendmail() throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -198,10 +197,43 @@ struct EmailTests {
       "--sendmail", missing,
     ])
     #expect(result.status == 3)
-    #expect(result.stdout.hasPrefix("FAILOVER UNKNOWN - the page was published, but --sendmail"))
-    #expect(result.stdout.contains("the email was not sent"))
     #expect(
-      FileManager.default.fileExists(atPath: folder.appendingPathComponent("www/index.html").path))
+      result.stdout.hasPrefix("FAILOVER UNKNOWN - --sendmail \(missing) is not an executable"))
+    #expect(result.stdout.contains("nothing was published, written or sent"))
+    #expect(
+      !FileManager.default.fileExists(atPath: folder.appendingPathComponent("www/index.html").path))
+  }
+
+  @Test("a sendmail that fails after the page is published is said beside the verdict")
+  func sendmailFails() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let sendmail = folder.appendingPathComponent("sendmail")
+    try """
+    #!/bin/sh
+    cat > /dev/null
+    echo "sendmail: cannot connect to the relay" >&2
+    exit 75
+    """.write(to: sendmail, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: sendmail.path)
+    for (scenario, status, label) in [
+      ("partner-down", Int32(2), "CRITICAL - 1 of 1 relationships critical"),
+      ("load-balancing", Int32(3), "UNKNOWN - all 1 relationships healthy"),
+    ] {
+      let output = folder.appendingPathComponent(scenario)
+      let result = try TestSupport.run([
+        "demo", "--scenario", scenario, "--output", output.path, "--mail-to", "noc@example.net",
+        "--sendmail", sendmail.path,
+      ])
+      #expect(result.status == status, "critical stays critical; otherwise the job is unfinished")
+      #expect(result.stdout.hasPrefix("FAILOVER \(label)"), "\(result.stdout)")
+      #expect(
+        result.stdout.contains(
+          "; sending the email failed (\(sendmail.path) exited with status 75: sendmail: cannot connect to the relay; the email was not sent) |"
+        ), "\(result.stdout)")
+      #expect(
+        FileManager.default.fileExists(atPath: output.appendingPathComponent("index.html").path))
+    }
   }
 
   @Test(
