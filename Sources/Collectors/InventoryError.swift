@@ -1,5 +1,5 @@
-/// A mistake in the inventory, with where it is and what was expected there.
-public struct InventoryError: Error, Sendable, Equatable, CustomStringConvertible {
+/// One mistake in the inventory, with where it is and what was expected there.
+public struct InventoryProblem: Error, Sendable, Equatable, CustomStringConvertible {
   public var file: String
   public var line: Int
   public var column: Int
@@ -19,15 +19,27 @@ public struct InventoryError: Error, Sendable, Equatable, CustomStringConvertibl
     path.isEmpty
       ? "\(file):\(line):\(column): \(message)" : "\(file):\(line):\(column): \(path): \(message)"
   }
+
+  /// The same problem with libyaml's line and column turned into the editor's.
+  func atEditorPosition(in text: String) -> InventoryProblem {
+    let position = EditorPosition(yamlLine: line, yamlColumn: column, in: text)
+    var problem = self
+    problem.line = position.line
+    problem.column = position.column
+    return problem
+  }
 }
 
-extension InventoryError {
-  /// The same error with libyaml's line and column turned into the editor's.
-  func atEditorPosition(in text: String) -> InventoryError {
-    let position = EditorPosition(yamlLine: line, yamlColumn: column, in: text)
-    var error = self
-    error.line = position.line
-    error.column = position.column
-    return error
+/// Every mistake found in one reading of the inventory, in the order of the file, so one
+/// run of `check` shows them all instead of one per attempt.
+public struct InventoryError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// At least one.
+  public var problems: [InventoryProblem]
+
+  public init(_ problems: [InventoryProblem]) {
+    self.problems = problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
   }
+
+  /// One line per problem.
+  public var description: String { problems.map(\.description).joined(separator: "\n") }
 }

@@ -25,7 +25,8 @@ struct CheckCommand: ParsableCommand {
     )
     print("judging thresholds\(parsed.judging.isDefault ? " (all defaults)" : ""):")
     for line in parsed.judging.lines { print("  \(line)") }
-    var problems = 0
+    // Why the check exits 3, said on stderr where cron and a terminal both show it.
+    var problems: [String] = []
     for entry in parsed.appliances {
       var line =
         "- \(entry.name) (\(entry.kind.rawValue)\(entry.site.map { ", site \($0)" } ?? "")): "
@@ -42,7 +43,7 @@ struct CheckCommand: ParsableCommand {
       }
       if entry.kind != .dhcpd, let tls = entry.tlsSummary() {
         line += "; " + tls.text
-        if tls.problem { problems += 1 }
+        if tls.problem { problems.append("\(entry.name): \(tls.text)") }
       }
       if let password = entry.password {
         switch password {
@@ -50,13 +51,16 @@ struct CheckCommand: ParsableCommand {
           line += "; basic auth as \(entry.username ?? "(no user)") with the password from $\(name)"
           if environment[name] == nil {
             line += " (NOT SET)"
-            problems += 1
+            problems.append(
+              "\(entry.name): the environment variable \(name) named by password-env is not set here; cron and systemd start with an empty environment, so under them use password-file"
+            )
           }
         case .file(let path):
           line += "; basic auth as \(entry.username ?? "(no user)") with the password in \(path)"
           if !FileManager.default.isReadableFile(atPath: path) {
             line += " (NOT READABLE)"
-            problems += 1
+            problems.append(
+              "\(entry.name): the password file \(path) cannot be read by this user")
           } else if let warning = SecretReader.permissionWarning(for: path) {
             line += " (warning: \(warning))"
           }
@@ -64,6 +68,15 @@ struct CheckCommand: ParsableCommand {
       }
       print(line)
     }
-    throw ExitCode(problems == 0 ? 0 : 3)
+    for problem in problems {
+      FileHandle.standardError.write(Data("\(inventory): \(problem)\n".utf8))
+    }
+    if !problems.isEmpty {
+      FileHandle.standardError.write(
+        Data(
+          "check: \(problems.count == 1 ? "1 problem" : "\(problems.count) problems") found; a run now would not reach the appliances named above (exit 3)\n"
+            .utf8))
+    }
+    throw ExitCode(problems.isEmpty ? 0 : 3)
   }
 }

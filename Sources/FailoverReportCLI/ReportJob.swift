@@ -34,7 +34,12 @@ struct ReportJob {
       inventory = try Inventory.load(path: inventoryPath)
       inventoryBytes = try Data(contentsOf: URL(fileURLWithPath: inventoryPath))
     } catch let error as InventoryError {
-      return fail("\(error)")
+      // Every mistake on stderr; stdout's one line names the first and counts the rest.
+      let more = error.problems.count - 1
+      if more > 0 { for problem in error.problems { logger.error("\(problem)") } }
+      return fail(
+        (error.problems.first.map(\.description) ?? "\(error)")
+          + (more > 0 ? " (and \(Plural.count(more, "more mistake")), listed on stderr)" : ""))
     } catch {
       return fail("cannot read \(inventoryPath): \(error.localizedDescription)")
     }

@@ -22,6 +22,20 @@ public struct PageValidator: Sendable {
     self.allowsRelativeLinks = allowsRelativeLinks
   }
 
+  /// The gate for `bytes` as the run that wrote them used it: an archive index page (its
+  /// `main` is `<main class="archive">`) may link the files beside it; any other page may not.
+  public static func matching(_ bytes: [UInt8], schema: [UInt8]?) -> PageValidator {
+    PageValidator(schema: schema, allowsRelativeLinks: isArchiveIndex(bytes))
+  }
+
+  /// Whether the page's first `main` element is an archive index's.
+  static func isArchiveIndex(_ bytes: [UInt8]) -> Bool {
+    let opening = Array("<main".utf8)
+    let archive = Array(" class=\"archive\">".utf8)
+    guard let start = bytes.firstRange(of: opening) else { return false }
+    return bytes[start.upperBound...].starts(with: archive)
+  }
+
   /// Every problem found; empty means the page may be published.
   ///
   /// The page is read as a stream (libxml2's reader, with the RelaxNG schema checked as it

@@ -81,6 +81,46 @@ struct ArchiveTests {
     #expect(Archive(folder: archive.path).runCount(in: "2026/11") == 3)
   }
 
+  @Test(
+    "validate passes every archive page; render of an archived snapshot with the same --archive gives its page again"
+  )
+  func archivedPagesPassAndRenderAgain() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var healed = try snapshot(at: 3600)
+    healed.appliances.removeAll { $0.name.hasPrefix("dc8-") }
+    for run in [try snapshot(at: 0), healed, try snapshot(at: 7200)] {
+      #expect(try render(run, in: folder) == 2)
+    }
+    let archive = folder.appendingPathComponent("archive")
+    let pages = TestSupport.files(in: archive) { $0.hasSuffix(".html") }
+    #expect(pages.count == 5, "three runs, the month's index and the top index: \(pages)")
+    let checked = try TestSupport.run(
+      ["validate"] + pages.map { archive.appendingPathComponent($0).path })
+    #expect(checked.status == 0, "\(checked.stdout)")
+    #expect(checked.stdout.isEmpty)
+    // The middle run's page holds history (what changed since the first run). Its snapshot,
+    // rendered with the archive it was archived in, gives that page again byte for byte;
+    // without the archive the page has no history, so it differs.
+    let archived = archive.appendingPathComponent("2026/11/22/034102Z")
+    let again = folder.appendingPathComponent("again")
+    let withArchive = try TestSupport.run([
+      "render", "--snapshot", archived.path + "-snapshot.json", "--output", again.path,
+      "--archive", archive.path,
+    ])
+    #expect(withArchive.status == 2)
+    let original = try TestSupport.read(URL(fileURLWithPath: archived.path + "-index.html"))
+    #expect(try TestSupport.read(again.appendingPathComponent("index.html")) == original)
+    let alone = folder.appendingPathComponent("alone")
+    _ = try TestSupport.run([
+      "render", "--snapshot", archived.path + "-snapshot.json", "--output", alone.path,
+    ])
+    #expect(try TestSupport.read(alone.appendingPathComponent("index.html")) != original)
+    #expect(
+      TestSupport.files(in: archive) { $0.hasSuffix("-index.html") }.count == 3,
+      "rendering an archived run again archives nothing new")
+  }
+
   @Test("--keep-days deletes older days and their lines, keeps the rest")
   func keepDays() throws {
     let folder = try TestSupport.temporaryFolder()

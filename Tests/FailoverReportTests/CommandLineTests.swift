@@ -273,6 +273,12 @@ struct CommandLineTests {
       ))
     #expect(result.stdout.contains("$FR_TEST_UNSET_SECRET (NOT SET)"))
     #expect(result.status == 3)
+    // Why it exits 3 is on stderr too, where cron and a terminal show it.
+    #expect(
+      result.stderr.contains(
+        "kea-a: the environment variable FR_TEST_UNSET_SECRET named by password-env is not set here; cron and systemd start with an empty environment"
+      ), "\(result.stderr)")
+    #expect(result.stderr.contains("check: 1 problem found"))
   }
 
   @Test("a run that finds the output folder locked by another run waits, then exits 3 untouched")

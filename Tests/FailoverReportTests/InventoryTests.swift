@@ -112,7 +112,7 @@ struct InventoryTests {
       ),
       (
         "defaults: {timeout: -1}\nappliances: []\n",
-        "inventory.yaml:1:21: defaults.timeout: expected a number of seconds"
+        "inventory.yaml:1:21: defaults.timeout: expected a length of time such as 5, 2.5, 5s, 500 ms, 30 min, 4h or 2d (more than 0, at most 1 h), found \"-1\""
       ),
       (
         "appliances:\n  - name: a\n    kind: kea\n     url: x\n",
@@ -120,7 +120,7 @@ struct InventoryTests {
       ),
       (
         "judging:\n  interrupted-critical-after: soon\nappliances: []\n",
-        "inventory.yaml:2:31: judging.interrupted-critical-after: expected a length of time such as 90, 30 min, 4h or 2d (at most a year), found \"soon\""
+        "inventory.yaml:2:31: judging.interrupted-critical-after: expected a length of time such as 90, 30 min, 4h or 2d (whole seconds, at most a year), found \"soon\""
       ),
       (
         "judging:\n  recover-wait-grace: 2y\nappliances: []\n",
@@ -177,6 +177,70 @@ struct InventoryTests {
   func mistakes(yaml: String, expected: String) throws {
     let error = try #require(Self.error(yaml))
     #expect(error.description.hasPrefix(expected), "\(error)")
+  }
+
+  @Test("every mistake in the file is reported in one pass, in the file's order")
+  func everyMistakeAtOnce() throws {
+    let error = try #require(
+      Self.error(
+        """
+        defaults: {timeout: 5s, concurency: 3}
+        judging: {recover-wait-grace: soon}
+        appliances:
+          - name: kea-a
+            kind: kea
+            url: http://127.0.0.1:8001/
+            service: dhcp
+            password: hunter2
+          - name: kea-b
+            kind: kae
+            url: ftp://x/
+          - {name: d, kind: dhcpd, leases: /x, service: dhcp4}
+        """))
+    #expect(
+      error.problems.map { "\($0.line):\($0.column) \($0.path)" } == [
+        "1:25 defaults.concurency", "2:31 judging.recover-wait-grace", "7:14 appliances[0].service",
+        "8:5 appliances[0].password", "10:11 appliances[1].kind", "11:10 appliances[1].url",
+        "12:49 appliances[2].service",
+      ])
+    #expect(error.description.split(separator: "\n").count == 7)
+    let password = try #require(error.problems.first { $0.path == "appliances[0].password" })
+    #expect(password.message.contains("password-file") && password.message.contains("password-env"))
+    #expect(!error.description.contains("hunter2"), "a secret is never repeated")
+    #expect(
+      error.problems.first { $0.path == "appliances[0].service" }?.message.hasPrefix(
+        "expected dhcp4 or dhcp6") == true)
+    #expect(
+      error.problems.last?.message.hasPrefix("service names the Kea server behind a Control Agent")
+        == true)
+  }
+
+  @Test("tabs are named as tabs, one problem per tab-indented line")
+  func tabs() throws {
+    let error = try #require(
+      Self.error("appliances:\n  - name: a\n\tkind: kea\n  - name: b\n \t url: x\n"))
+    #expect(
+      error.description
+        == """
+        inventory.yaml:3:1: a tab indents this line; YAML indents with spaces only: replace the tab with spaces
+        inventory.yaml:5:2: a tab indents this line; YAML indents with spaces only: replace the tab with spaces
+        """)
+  }
+
+  @Test(
+    "a time limit takes a unit wherever it is read",
+    arguments: [
+      ("5", 5.0), ("2.5", 2.5), ("5s", 5), ("5 s", 5), ("500ms", 0.5), ("1 min", 60), ("1h", 3600),
+    ])
+  func timeoutUnits(text: String, seconds: Double) throws {
+    let inventory = try Inventory.parse(
+      """
+      defaults: {timeout: \(text)}
+      appliances:
+        - {name: a, kind: kea, url: "http://127.0.0.1:1/", timeout: \(text)}
+      """, file: "inventory.yaml")
+    #expect(inventory.defaults.timeout == seconds)
+    #expect(inventory.appliances.first?.timeout == seconds)
   }
 
   @Test("the README's Kea 3.0 example parses, with ha-servers read as a list of one")
