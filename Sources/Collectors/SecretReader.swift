@@ -10,7 +10,8 @@ public enum SecretReader {
     case .environment(let name):
       guard let value = environment[name], !value.isEmpty else {
         throw CollectionFailureError(
-          "the environment variable \(name) named by password-env is not set")
+          "the environment variable \(name) named by password-env is not set (cron and systemd start with an empty environment: use password-file there)"
+        )
       }
       return value
     case .file(let path):

@@ -32,9 +32,9 @@ struct MergeCommand: AsyncParsableCommand {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Seconds a region's snapshot may be older than the newest before it is stale (default: 3 times the region's usual interval, else 900).",
-      valueName: "S"))
-  var maxAge: Int?
+      "How much older than the newest a region's snapshot may be before it is stale, as 900 or 15 min (default: 3 times the region's usual interval, else 15 min).",
+      valueName: "TIME"))
+  var maxAge: Seconds?
 
   @Flag(
     name: .long,
@@ -47,8 +47,8 @@ struct MergeCommand: AsyncParsableCommand {
 
   func validate() throws {
     if region.isEmpty { throw ValidationError("give at least one --region NAME=PATH") }
-    if let maxAge, !(1...31_536_000).contains(maxAge) {
-      throw ValidationError("--max-age must be from 1 to 31536000 seconds")
+    if let maxAge, !(1...31_536_000).contains(maxAge.whole) {
+      throw ValidationError("--max-age must be from 1 s to a year")
     }
   }
 
@@ -65,7 +65,7 @@ struct MergeCommand: AsyncParsableCommand {
     }
     throw ExitCode(
       Self.merge(
-        sources, output: output, maximumAge: maxAge, options: options, logger: logger,
+        sources, output: output, maximumAge: maxAge?.whole, options: options, logger: logger,
         started: Date(), checksClock: !noClockCheck))
   }
 

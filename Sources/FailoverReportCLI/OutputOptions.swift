@@ -20,9 +20,9 @@ struct OutputOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "With --archive: keep a run's page and snapshot only if something changed since the run before or the last kept copy is S seconds old (every run's summary is kept; 0: keep every run's).",
-      valueName: "S"))
-  var archiveInterval: Int = 0
+      "With --archive: keep a run's page and snapshot only if something changed since the run before or the last kept copy is TIME old, as 3600 or 1h (every run's summary is kept; 0: keep every run's).",
+      valueName: "TIME"))
+  var archiveInterval = Seconds(0)
 
   @Option(
     name: .long,
@@ -67,8 +67,12 @@ struct OutputOptions: ParsableArguments {
     help: ArgumentHelp("Write the assessed snapshot as JSON to FILE.", valueName: "FILE"))
   var json: String?
 
-  @Option(name: .long, help: "Seconds to wait for another run's lock on the output folder.")
-  var lockTimeout: Double = 30
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "How long to wait for another run's lock on the output folder (30, 2 min).",
+      valueName: "TIME"))
+  var lockTimeout = Seconds(30)
 
   @Option(
     name: .long,
@@ -100,11 +104,14 @@ struct OutputOptions: ParsableArguments {
         "'\(address)' is not a plain email address (name@domain, without spaces, commas or angle brackets)"
       )
     }
-    if archiveInterval != 0 {
+    if archiveInterval.value != 0 {
       guard archive != nil else { throw ValidationError("--archive-interval needs --archive DIR") }
-      guard (0...86_400).contains(archiveInterval) else {
-        throw ValidationError("--archive-interval must be from 0 to 86400 seconds")
+      guard (0...86_400).contains(archiveInterval.value) else {
+        throw ValidationError("--archive-interval must be from 0 to 1 d")
       }
+    }
+    guard (0...86_400).contains(lockTimeout.value) else {
+      throw ValidationError("--lock-timeout must be from 0 to 1 d")
     }
     if let keepDays {
       guard archive != nil else { throw ValidationError("--keep-days needs --archive DIR") }

@@ -51,9 +51,9 @@ struct ReportJob {
       }
     }
     let settings = CollectionSettings(
-      timeout: collection.timeout ?? inventory.defaults.timeout,
+      timeout: collection.timeout?.value ?? inventory.defaults.timeout,
       concurrency: collection.concurrency ?? inventory.defaults.concurrency,
-      deadline: collection.deadline,
+      deadline: collection.deadline.value,
       maximumResponseBytes: inventory.defaults.maximumResponseBytes)
     let started = Date()
     logger.info("collecting", metadata: ["appliances": "\(inventory.appliances.count)"])
@@ -120,7 +120,7 @@ struct ReportJob {
     let run = try store.store(
       page: page, snapshot: snapshot, summary: assessment.runSummary,
       severity: assessment.severity.rawValue, headline: assessment.headline,
-      copyInterval: options.archiveInterval)
+      copyInterval: options.archiveInterval.whole)
     if !run.keptCopy {
       logger.info(
         "archived the run's summary only: nothing changed since the copy kept",
@@ -256,7 +256,7 @@ struct ReportJob {
     let lock: PublishLock
     do {
       try publisher.prepare()
-      lock = try PublishLock(folder: output, timeout: options.lockTimeout)
+      lock = try PublishLock(folder: output, timeout: options.lockTimeout.value)
     } catch {
       return fail("\(error)")
     }

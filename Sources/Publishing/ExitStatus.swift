@@ -69,12 +69,17 @@ public enum StatusLine {
       text += "no region's snapshot is usable (\(assessment.regions.count) given)"
     } else if assessment.nothingReachable {
       text += "no appliance answered (\(assessment.applianceCount) asked)"
+      // The first reason says what to fix: under cron, often a password variable that the
+      // empty environment does not hold.
+      if let (name, reason) = firstFailure(assessment) {
+        text += ": \(plain(name)): \(plain(reason, limit: 160))"
+      }
     } else if relationshipWorst == .ok {
       text += "all \(total) relationships healthy"
     } else {
       let worst = assessment.relationships.filter { $0.severity == relationshipWorst }
       let names = worst.prefix(3).map {
-        "\(plain($0.name))\($0.site.map { " at \(plain($0))" } ?? "") (\(plain(shortReason($0))))"
+        "\(plain($0.name))\($0.site.map { " at \(plain($0))" } ?? "") (\(plain(reasonCode($0))))"
       }
       .joined(separator: ", ")
       let more = worst.count > 3 ? ", and \(worst.count - 3) more" : ""
@@ -145,15 +150,42 @@ public enum StatusLine {
       + named.joined(separator: ", ") + more
   }
 
-  private static func shortReason(_ relationship: RelationshipAssessment) -> String {
-    let states =
-      relationship.servers.compactMap(\.state) + relationship.failoverRows.compactMap(\.myState)
-    let unique = states.reduce(into: [String]()) { list, state in
-      if !list.contains(state) { list.append(state) }
+  /// The first appliance that gave no usable answer, and why.
+  static func firstFailure(_ assessment: Assessment) -> (String, String)? {
+    for relationship in assessment.relationships {
+      for server in relationship.servers {
+        if let reason = server.reason { return (server.appliance ?? server.name, reason) }
+      }
+      for row in relationship.failoverRows {
+        if let reason = row.reason { return (row.appliance, reason) }
+      }
     }
-    if let finding = relationship.findings.first(where: { $0.severity == relationship.severity }) {
+    return assessment.unmatchedAppliances.first.map { ($0.name, $0.reason) }
+  }
+
+  /// Why a relationship is as bad as it is, as one code from one vocabulary (the README's
+  /// "Status line" table): the code of its worst finding; else the state of the server that
+  /// makes it that bad (a Kea HA state, a dhcpd or EdgeConnect failover state); else
+  /// `unreachable` for a server that could not be asked and that nothing saw, or
+  /// `state-unknown`. Never a severity, never two states.
+  static func reasonCode(_ relationship: RelationshipAssessment) -> String {
+    let severity = relationship.severity
+    if let finding = relationship.findings.first(where: { $0.severity == severity }) {
       return finding.code
     }
-    return unique.isEmpty ? relationship.severity.rawValue : unique.joined(separator: "/")
+    if let server = relationship.servers.first(where: { $0.severity == severity }) {
+      if let state = server.state, !state.isEmpty, state != "unavailable" { return state }
+      return server.controlStatus == .offline || server.reason != nil
+        ? "unreachable" : "state-unknown"
+    }
+    if let row = relationship.failoverRows.first(where: { $0.severity == severity }) {
+      // EdgeConnect writes "Partner-Down"; the line uses the protocol's spelling.
+      if let state = row.myState, !state.isEmpty {
+        return FailoverProtocolState.named(state)?.name ?? state
+      }
+      return row.reason != nil ? "unreachable" : "state-unknown"
+    }
+    return "state-unknown"
   }
+
 }

@@ -109,7 +109,7 @@ struct CommandLineTests {
     #expect(negative.stderr.contains("--detail-limit must be 0 or more"))
     let badTimeout = try TestSupport.run(["demo", "--timeout", "0"])
     #expect(badTimeout.status == 3)
-    #expect(badTimeout.stderr.contains("--timeout must be between 0 and 3600 seconds"))
+    #expect(badTimeout.stderr.contains("--timeout must be more than 0 and at most 1 h"))
     let missing = try TestSupport.run([
       "render", "--snapshot", "/nonexistent", "--output", "/tmp/x",
     ])
@@ -160,7 +160,9 @@ struct CommandLineTests {
       "--timeout", "2",
     ])
     #expect(result.status == 3)
-    #expect(result.stdout.hasPrefix("FAILOVER UNKNOWN - no appliance answered (1 asked)"))
+    #expect(
+      result.stdout.hasPrefix("FAILOVER UNKNOWN - no appliance answered (1 asked): gone: "),
+      "the first reason is named: \(result.stdout)")
   }
 
   @Test("render turns a snapshot back into the same page, byte for byte")
@@ -295,6 +297,21 @@ struct CommandLineTests {
     #expect(
       result.stdout.hasPrefix("FAILOVER UNKNOWN - another failover-report run holds the lock"))
     #expect(try TestSupport.read(output.appendingPathComponent("index.html")) == published)
+  }
+
+  @Test("every flag that takes a length of time takes a unit, as the inventory does")
+  func durationsWithUnits() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try TestSupport.run([
+      "demo", "--scenario", "load-balancing", "--output", folder.appendingPathComponent("www").path,
+      "--timeout", "2s", "--deadline", "1 min", "--lock-timeout", "500ms", "--archive",
+      folder.appendingPathComponent("archive").path, "--archive-interval", "1h",
+    ])
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    let wrong = try TestSupport.run(["demo", "--output", folder.path, "--timeout", "5 fortnights"])
+    #expect(wrong.status == 3)
+    #expect(wrong.stderr.contains("The value '5 fortnights' is invalid for '--timeout <TIME>'"))
   }
 
   @Test("the lock is on the folder: nothing but the published files lies where they are served")
