@@ -178,8 +178,9 @@ public enum Assessor {
 
   /// Which active Kea servers report partner-down now, and each server's last failover: a
   /// server that entered partner-down since the previous run has just taken over from its
-  /// partners. Without a previous run, a takeover cannot be dated: it happened before the
-  /// first run that saw it.
+  /// partners. Kea gives no state times, so a takeover is dated by the first run that saw it;
+  /// for an archive's first run that is when the archive began to watch (it happened then or
+  /// before). Without an archive nothing is dated.
   static func failovers(
     in relationships: [RelationshipAssessment], now: Date, history: History
   ) -> (partnerDown: Set<String>, lastFailovers: [String: Date]) {
@@ -190,7 +191,8 @@ public enum Assessor {
       for server in actives where server.stateSource == "own" && server.state == "partner-down" {
         let key = serverKey(server.name, relationship.region)
         down.insert(key)
-        guard !history.runs.isEmpty, !history.partnerDown.contains(key) else { continue }
+        guard history.archived || !history.runs.isEmpty, !history.partnerDown.contains(key)
+        else { continue }
         for partner in actives where partner.name != server.name {
           lastFailovers[serverKey(partner.name, relationship.region)] = now
         }

@@ -14,15 +14,19 @@ public struct History: Sendable, Equatable {
   public var records: [String: [RelationshipRecord]]
   /// When each run took its snapshot, oldest first.
   public var runs: [Date]
+  /// Whether the runs come from an archive (even one with no runs yet): then a takeover seen
+  /// by the archive's first run is dated by that run, the earliest time anything saw it.
+  public var archived: Bool
 
   public init(
     lastFailovers: [String: Date] = [:], partnerDown: Set<String> = [],
-    records: [String: [RelationshipRecord]] = [:], runs: [Date] = []
+    records: [String: [RelationshipRecord]] = [:], runs: [Date] = [], archived: Bool = false
   ) {
     self.lastFailovers = lastFailovers
     self.partnerDown = partnerDown
     self.records = records
     self.runs = runs
+    self.archived = archived
   }
 
   /// No history: every "last failover" is unknown.
@@ -40,7 +44,7 @@ public struct History: Sendable, Equatable {
   /// what the archive's summaries hold, made the slow way (for archives from before them, and
   /// as the reference the summaries are tested against).
   public static func rebuild(from snapshots: [Snapshot]) -> History {
-    var history = History()
+    var history = History(archived: true)
     for snapshot in snapshots.sorted(by: { $0.collectedAt < $1.collectedAt }) {
       history.append(Assessor.assess(snapshot, history: history).runSummary)
     }

@@ -373,7 +373,7 @@ public struct Archive: Sendable {
     runs.sort { $0.time == $1.time ? $0.summary < $1.summary : $0.time < $1.time }
     // Summaries are read and decoded on every core, then folded in time order.
     let loaded = load(runs)
-    var history = History()
+    var history = History(archived: true)
     var skipped: [Skipped] = []
     for (run, summary) in zip(runs, loaded) {
       switch summary {

@@ -203,5 +203,16 @@ struct KeaCaptureDecodingTests {
       assessment.relationships.first?.servers.first { $0.name == "server2" })
     #expect(server2.lastFailoverAt == start.addingTimeInterval(300))
     #expect(History.rebuild(from: [snapshots[0]]).lastFailovers.isEmpty)
+    // An archive whose first run already sees the takeover dates it by that run; without an
+    // archive nothing is dated.
+    func takeoverOfServer2(_ history: History) -> Date? {
+      Assessor.assess(snapshots[1], history: history).relationships.first?.servers.first {
+        $0.name == "server2"
+      }?.lastFailoverAt
+    }
+    #expect(takeoverOfServer2(History(archived: true)) == start.addingTimeInterval(300))
+    #expect(
+      takeoverOfServer2(History.rebuild(from: [snapshots[1]])) == start.addingTimeInterval(300))
+    #expect(takeoverOfServer2(.empty) == nil)
   }
 }
