@@ -30,6 +30,13 @@ public struct Assessment: Sendable, Equatable {
   /// Kea appliances of the inventory that could be tied to no relationship: they cannot be
   /// judged, so each makes the verdict at least unknown.
   public var unmatchedAppliances: [UnmatchedAppliance] = []
+  /// One sentence per entry of the acknowledgements file that matched no relationship.
+  public var unusedAcknowledgements: [String] = []
+
+  /// The relationships the verdict counts: all but the acknowledged and the planned.
+  public var counted: [RelationshipAssessment] { relationships.filter { !$0.excused } }
+  /// The relationships left out of the verdict.
+  public var excused: [RelationshipAssessment] { relationships.filter(\.excused) }
 
   /// The regions whose data is not current (stale or unusable).
   public var regionsNotCurrent: [RegionAssessment] { regions.filter { $0.status != .fresh } }
@@ -37,11 +44,16 @@ public struct Assessment: Sendable, Equatable {
   /// The verdict in words: "All 9 relationships are healthy", "4 of 10 relationships critical",
   /// and on a merged page "; 1 of 3 regions not current".
   public var headline: String {
-    let worst = Severity.worst(relationships.map(\.severity))
+    let counted = self.counted
+    let worst = Severity.worst(counted.map(\.severity))
+    let excused = relationships.count - counted.count
     var text =
-      worst == .ok
-      ? "All \(relationships.count) relationships are healthy"
-      : "\(count(worst)) of \(relationships.count) relationships \(worst.rawValue)"
+      counted.isEmpty && excused > 0
+      ? "Every relationship is acknowledged or planned"
+      : worst == .ok
+        ? "All \(counted.count) relationships are healthy"
+        : "\(counted.count { $0.severity == worst }) of \(counted.count) relationships \(worst.rawValue)"
+    if excused > 0, !counted.isEmpty { text += "; \(excused) acknowledged or planned" }
     let late = regionsNotCurrent.count
     if late > 0 { text += "; \(late) of \(regions.count) regions not current" }
     if !unmatchedAppliances.isEmpty {
@@ -98,6 +110,11 @@ public struct RelationshipAssessment: Sendable, Equatable, Identifiable {
   public var failoverRows: [FailoverRow]
   /// What earlier runs saw of this relationship, oldest first (empty without an archive).
   public var history: [RelationshipRecord] = []
+  /// An acknowledgement or maintenance window that bears on it; nil when none does.
+  public var handling: Handling? = nil
+
+  /// Whether it is left out of the verdict (acknowledged, or in planned maintenance).
+  public var excused: Bool { handling?.excused == true }
 }
 
 /// Something found by comparing the servers of a relationship.

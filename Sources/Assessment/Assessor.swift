@@ -97,6 +97,8 @@ public enum Assessor {
           RelationshipChange(name: last.name, id: nil, before: last, after: nil))
       }
     }
+    let unused =
+      snapshot.acknowledgements.map { Handlings.apply($0, to: &relationships, now: now) } ?? []
     // By position, as `Assessment.count` does: iterating would copy every observation.
     let failed = snapshot.appliances.indices.count { snapshot.appliances[$0].failure != nil }
     let noRegionUsable = !regions.isEmpty && regions.allSatisfy { $0.status == .unusable }
@@ -104,7 +106,8 @@ public enum Assessor {
       assessedAt: now, generator: snapshot.generator, inventoryDigest: snapshot.inventoryDigest,
       collectionMilliseconds: snapshot.durationMilliseconds,
       severity: Severity.worst(
-        relationships.map(\.severity) + regions.map(\.severity) + unmatched.map { _ in .unknown }),
+        relationships.filter { !$0.excused }.map(\.severity) + regions.map(\.severity)
+          + unmatched.map { _ in .unknown }),
       relationships: relationships,
       applianceCount: snapshot.appliances.count, failedApplianceCount: failed,
       nothingReachable: noRegionUsable
@@ -122,6 +125,7 @@ public enum Assessor {
     assessment.changes = changes
     assessment.regions = regions
     assessment.unmatchedAppliances = unmatched
+    assessment.unusedAcknowledgements = unused
     return assessment
   }
 

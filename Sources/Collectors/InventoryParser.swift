@@ -5,6 +5,20 @@ import Yams
 extension Inventory {
   /// Reads an inventory file. Every mistake names its line, column and key path.
   public static func load(path: String) throws(InventoryError) -> Inventory {
+    try parse(InventoryParser.text(ofFile: path, what: "the inventory"), file: path)
+  }
+
+  /// Parses inventory text; `file` names it in messages.
+  public static func parse(_ text: String, file: String) throws(InventoryError) -> Inventory {
+    try InventoryParser.document(
+      text, file: file, empty: "the inventory is empty: expected a mapping with 'appliances'"
+    ) { parser, root in parser.inventory(from: root) }
+  }
+}
+
+extension InventoryParser {
+  /// The UTF-8 text of a YAML file the job reads (`what` names it in the message).
+  static func text(ofFile path: String, what: String) throws(InventoryError) -> String {
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -12,20 +26,24 @@ extension Inventory {
       throw InventoryError([
         InventoryProblem(
           file: path, line: 1, column: 1, path: "",
-          message: "cannot read the inventory: \(error.localizedDescription)")
+          message: "cannot read \(what): \(error.localizedDescription)")
       ])
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw InventoryError([
         InventoryProblem(
-          file: path, line: 1, column: 1, path: "", message: "the inventory is not UTF-8 text")
+          file: path, line: 1, column: 1, path: "", message: "\(what) is not UTF-8 text")
       ])
     }
-    return try parse(text, file: path)
+    return text
   }
 
-  /// Parses inventory text; `file` names it in messages.
-  public static func parse(_ text: String, file: String) throws(InventoryError) -> Inventory {
+  /// What `read` makes of the YAML document `text`, or every mistake found in it: YAML
+  /// syntax (tabs named as tabs), then each of `read`'s, at the editor's line and column.
+  static func document<Value>(
+    _ text: String, file: String, empty: String,
+    _ read: (InventoryParser, Node) -> Value?
+  ) throws(InventoryError) -> Value {
     let root: Node?
     do {
       // Every value is read as text and checked here, so no tag resolution: the default
@@ -33,10 +51,10 @@ extension Inventory {
       // 2,000-appliance run, before the first question is asked).
       root = try Yams.compose(yaml: text, .basic)
     } catch let error as YamlError {
-      let syntax = InventoryParser.translate(error, file: file).atEditorPosition(in: text)
+      let syntax = translate(error, file: file).atEditorPosition(in: text)
       // A tab where YAML wants spaces stops libyaml at the first one with words that do not
       // say "tab": every tab-indented line is named instead.
-      let tabs = InventoryParser.tabIndentedLines(in: text, file: file)
+      let tabs = tabIndentedLines(in: text, file: file)
       let onTabLine = tabs.contains { $0.line == syntax.line }
       throw InventoryError(tabs.isEmpty ? [syntax] : onTabLine ? tabs : tabs + [syntax])
     } catch {
@@ -46,21 +64,21 @@ extension Inventory {
     }
     guard let root else {
       throw InventoryError([
-        InventoryProblem(
-          file: file, line: 1, column: 1, path: "",
-          message: "the inventory is empty: expected a mapping with 'appliances'")
+        InventoryProblem(file: file, line: 1, column: 1, path: "", message: empty)
       ])
     }
     let parser = InventoryParser(file: file)
-    let inventory = parser.inventory(from: root)
+    let value = read(parser, root)
     let problems = parser.log.problems.map { $0.atEditorPosition(in: text) }
-    guard let inventory, problems.isEmpty else { throw InventoryError(problems) }
-    return inventory
+    guard let value, problems.isEmpty else { throw InventoryError(problems) }
+    return value
   }
 }
 
 /// Walks the composed YAML tree so each error can point at the node it is about. It reads on
-/// past a mistake, so every mistake in the file is found in one pass.
+/// past a mistake, so every mistake in the file is found in one pass. It reads the
+/// acknowledgements file too (`AcknowledgementsParser.swift`), with the same positions and
+/// words.
 struct InventoryParser {
   let file: String
   /// The mistakes found so far; a class, so the reads below stay plain functions.
@@ -168,7 +186,7 @@ struct InventoryParser {
   }
 
   /// What `read` returns, or nil with its mistake kept in the log.
-  private func attempt<T>(_ read: () throws(InventoryProblem) -> T) -> T? {
+  func attempt<T>(_ read: () throws(InventoryProblem) -> T) -> T? {
     do {
       return try read()
     } catch {
@@ -369,7 +387,7 @@ struct InventoryParser {
     return url
   }
 
-  private func mapping(_ node: Node, path: String, expected: String) throws(InventoryProblem)
+  func mapping(_ node: Node, path: String, expected: String) throws(InventoryProblem)
     -> Node.Mapping
   {
     guard case .mapping(let map) = node else {
@@ -380,7 +398,7 @@ struct InventoryParser {
 
   /// Each key that is not `allowed` is a mistake: a typo never passes silently. A secret
   /// written inline is pointed to where it belongs, and its value is never repeated.
-  private func rejectUnknownKeys(_ map: Node.Mapping, allowed: [String], path: String) {
+  func rejectUnknownKeys(_ map: Node.Mapping, allowed: [String], path: String) {
     for (key, _) in map {
       let name = key.string ?? ""
       guard !allowed.contains(name) else { continue }
@@ -403,7 +421,7 @@ struct InventoryParser {
     }
   }
 
-  private func string(_ node: Node, path: String) throws(InventoryProblem) -> String {
+  func string(_ node: Node, path: String) throws(InventoryProblem) -> String {
     guard case .scalar(let scalar) = node else {
       throw error(at: node, path: path, "expected a text value")
     }
@@ -433,7 +451,7 @@ struct InventoryParser {
     return names
   }
 
-  private func optionalString(_ node: Node?, path: String) throws(InventoryProblem) -> String? {
+  func optionalString(_ node: Node?, path: String) throws(InventoryProblem) -> String? {
     guard let node else { return nil }
     return try string(node, path: path)
   }
@@ -487,7 +505,7 @@ struct InventoryParser {
     return value
   }
 
-  private func error(at node: Node, path: String, _ message: String) -> InventoryProblem {
+  func error(at node: Node, path: String, _ message: String) -> InventoryProblem {
     InventoryProblem(
       file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, path: path,
       message: message)

@@ -31,6 +31,10 @@ enum MetricsText {
         )
       })
     gauge(
+      "relationship_excused",
+      "1 when the relationship is left out of the verdict: acknowledged, or in planned maintenance.",
+      assessment.relationships.map { ("\(named($0))", $0.excused ? "1" : "0") })
+    gauge(
       "server_state", "1 for the state each server is in.",
       assessment.relationships.flatMap { relationship in
         relationship.servers.flatMap { server in

@@ -59,6 +59,13 @@ struct OutputOptions: ParsableArguments {
   var attachmentLimit: Int = 10
 
   @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Acknowledgements and maintenance windows, a YAML file (see the README); what they cover keeps its severity on the page but is left out of the verdict.",
+      valueName: "FILE"))
+  var acknowledgements: String?
+
+  @Option(
     name: .long, help: ArgumentHelp("Write a node_exporter textfile to FILE.", valueName: "FILE"))
   var metrics: String?
 

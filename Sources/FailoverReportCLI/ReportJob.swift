@@ -205,8 +205,23 @@ struct ReportJob {
   }
 
   /// Assesses, renders, validates and publishes a snapshot; returns the exit code.
-  func publish(_ snapshot: Snapshot, durationSeconds: Double) -> Int32 {
+  func publish(_ collected: Snapshot, durationSeconds: Double) -> Int32 {
     var stages = StageTimer(logger: logger)
+    var annotated = collected
+    if let path = options.acknowledgements {
+      // Kept in the snapshot, so the page rendered again from it judges the same.
+      do {
+        annotated.acknowledgements = try Acknowledgements.load(path: path)
+      } catch {
+        for problem in error.problems { logger.error("\(problem)") }
+        let more = error.problems.count - 1
+        return fail(
+          (error.problems.first.map(\.description) ?? "\(error)")
+            + (more > 0 ? " (and \(Plural.count(more, "more mistake")), listed on stderr)" : "")
+            + "; nothing was published")
+      }
+    }
+    let snapshot = annotated
     let assets: Assets
     let renderer: PageRenderer
     do {
@@ -249,6 +264,9 @@ struct ReportJob {
       { [history] in Assessor.assess(snapshot, history: history) },
       { EmbeddedSnapshot(json: snapshot.encodedJSON()) })
     let snapshotBytes = embedded.json
+    // An entry that matches nothing is a typo until shown otherwise: said on stderr, which
+    // cron mails, as well as on the page and in the status line.
+    for sentence in assessment.unusedAcknowledgements { logger.warning("\(sentence)") }
     stages.lap(
       "assessed and encoded",
       ["relationships": "\(assessment.relationships.count)"])

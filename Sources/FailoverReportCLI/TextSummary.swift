@@ -11,10 +11,14 @@ enum TextSummary {
       return name + (place.isEmpty ? "" : " [\(place)]")
     }
     return assessment.relationships.filter { $0.severity != .ok }.map { relationship in
-      "\(relationship.severity.rawValue.uppercased()): \(placed(relationship.name, relationship.region, relationship.site)): \(relationship.summary)"
+      // An acknowledged or planned relationship keeps its severity and says why it is not
+      // counted; an expired or exceeded acknowledgement says so too.
+      let handling = relationship.handling.map { " [\($0.text)]" } ?? ""
+      return
+        "\(relationship.severity.rawValue.uppercased()): \(placed(relationship.name, relationship.region, relationship.site)): \(relationship.summary)\(handling)"
     }
       + assessment.unmatchedAppliances.map { appliance in
         "UNKNOWN: \(placed(appliance.name, appliance.region, appliance.site)) is tied to no relationship: \(appliance.reason)"
-      }
+      } + assessment.unusedAcknowledgements.map { "WARNING: \($0)" }
   }
 }

@@ -60,9 +60,11 @@ public enum StatusLine {
     _ assessment: Assessment, status: ExitStatus, durationSeconds: Double,
     silence: SilentRegions? = nil, notDone: [String] = []
   ) -> String {
-    let total = assessment.relationships.count
+    // Acknowledged and planned relationships are left out of the worst, and said apart.
+    let counted = assessment.counted
+    let total = counted.count
     var text = "FAILOVER \(status.label) - "
-    let relationshipWorst = Severity.worst(assessment.relationships.map(\.severity))
+    let relationshipWorst = Severity.worst(counted.map(\.severity))
     if assessment.nothingReachable, !assessment.regions.isEmpty,
       assessment.regions.allSatisfy({ $0.status == .unusable })
     {
@@ -74,10 +76,12 @@ public enum StatusLine {
       if let (name, reason) = firstFailure(assessment) {
         text += ": \(plain(name)): \(plain(reason, limit: 160))"
       }
+    } else if relationshipWorst == .ok, total == 0, !assessment.excused.isEmpty {
+      text += "every relationship is acknowledged or planned"
     } else if relationshipWorst == .ok {
       text += "all \(total) relationships healthy"
     } else {
-      let worst = assessment.relationships.filter { $0.severity == relationshipWorst }
+      let worst = counted.filter { $0.severity == relationshipWorst }
       let names = worst.prefix(3).map {
         "\(plain($0.name))\($0.site.map { " at \(plain($0))" } ?? "") (\(plain(reasonCode($0))))"
       }
@@ -86,6 +90,8 @@ public enum StatusLine {
       text +=
         "\(worst.count) of \(total) relationships \(relationshipWorst.rawValue): \(names)\(more)"
     }
+    text += excusedClause(assessment.excused)
+    text += unusedClause(assessment.unusedAcknowledgements)
     text += regionClause(assessment.regions)
     text += unmatchedClause(assessment.unmatchedAppliances)
     text += unansweredClause(assessment.unansweredQuestions)
@@ -99,6 +105,7 @@ public enum StatusLine {
       "appliances=\(assessment.applianceCount)", "unreachable=\(assessment.failedApplianceCount)",
       "unanswered=\(assessment.unansweredQuestions.count)",
       "duration=\(String(format: "%.3f", durationSeconds))s",
+      "acknowledged=\(assessment.relationships.count - total)",
     ]
     let regionData =
       assessment.regions.isEmpty
@@ -109,6 +116,34 @@ public enum StatusLine {
       ] + (silence.map { ["silent_for=\($0.silenceSeconds)s"] } ?? [])
     return text.replacingOccurrences(of: "|", with: "/") + " | "
       + (perfdata + regionData).joined(separator: " ")
+  }
+
+  /// "; 1 acknowledged: dc3-kea-a & dc3-kea-b at DC3 (critical, by oncall until
+  /// 2026-12-31T00:00:00Z)": what the verdict leaves out, the first three of them.
+  static func excusedClause(_ relationships: [RelationshipAssessment]) -> String {
+    guard !relationships.isEmpty else { return "" }
+    let named = relationships.prefix(3).map { relationship -> String in
+      let site = relationship.site.map { " at \(plain($0))" } ?? ""
+      let handling = relationship.handling
+      let who =
+        handling?.kind == .planned
+        ? "planned maintenance" : "by \(plain(handling?.by ?? ""))"
+      let until = handling.map { " until \(Timestamp.iso($0.until))" } ?? ""
+      return
+        "\(plain(relationship.name))\(site) (\(relationship.severity.rawValue), \(who)\(until))"
+    }
+    let more = relationships.count > 3 ? ", and \(relationships.count - 3) more" : ""
+    return "; \(relationships.count) acknowledged or planned: " + named.joined(separator: ", ")
+      + more
+  }
+
+  /// "; 1 acknowledgement entry matches nothing: acknowledgements.yaml, line 3 …"
+  static func unusedClause(_ sentences: [String]) -> String {
+    guard let first = sentences.first else { return "" }
+    let noun = sentences.count == 1 ? "entry" : "entries"
+    let verb = sentences.count == 1 ? "matches" : "match"
+    return
+      "; \(sentences.count) acknowledgement \(noun) \(verb) nothing: \(plain(first, limit: 120))"
   }
 
   /// "; 2 of 3 regions not current: eu (stale, 2 h old), asia (no usable snapshot)"; empty

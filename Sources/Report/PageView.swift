@@ -53,6 +53,7 @@ struct PageView: Sendable {
     root["detailLimit"] = .number(Double(detailLimit))
     root["changes"] = changes()
     root["unmatched"] = unmatched()
+    root["unusedAcknowledgements"] = unusedAcknowledgements()
     root["keaStates"] = .list(help.keaStates.map(glossaryEntry))
     root["failoverStates"] = .list(help.failoverStates.map(glossaryEntry))
     return root.object
@@ -83,6 +84,7 @@ struct PageView: Sendable {
         ]))
     }
     root["unmatched"] = unmatched()
+    root["unusedAcknowledgements"] = unusedAcknowledgements()
     root["relationships"] = .list(
       listed.map { relationship in
         let states = Self.states(of: relationship)
@@ -309,6 +311,7 @@ struct PageView: Sendable {
     object["service"] = optional(relationship.service)
     object["severity"] = badge(relationship.severity)
     object["summary"] = .string(relationship.summary)
+    object["handling"] = relationship.handling.map(Self.handling) ?? .null
     object["findings"] = .list(
       relationship.findings.map { finding in
         .object(
@@ -323,6 +326,29 @@ struct PageView: Sendable {
     object["servers"] = .list(relationship.servers.map(server))
     object["failoverRows"] = .list(relationship.failoverRows.map(failoverRow))
     return .object(object.object)
+  }
+
+  /// An acknowledgement's or maintenance window's bearing on a card: its kind, a label and
+  /// its sentence.
+  static func handling(_ handling: Handling) -> TemplateValue {
+    let labels: [Handling.Kind: String] = [
+      .acknowledged: "Acknowledged", .planned: "Planned maintenance", .expired: "Expired",
+      .exceeded: "Exceeded", .windowEnded: "Maintenance over", .noLongerNeeded: "No longer needed",
+    ]
+    return .object(
+      TemplateObject([
+        ("kind", .string(handling.kind.rawValue)), ("label", .string(labels[handling.kind] ?? "")),
+        ("text", .string(handling.text)),
+      ]))
+  }
+
+  /// The acknowledgements file's entries that matched nothing; null when there are none.
+  private func unusedAcknowledgements() -> TemplateValue {
+    guard !assessment.unusedAcknowledgements.isEmpty else { return .null }
+    return .object(
+      TemplateObject([
+        ("entries", .list(assessment.unusedAcknowledgements.map { .string($0) }))
+      ]))
   }
 
   /// The appliances tied to no relationship, each with why and what to change; null when

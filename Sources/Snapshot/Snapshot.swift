@@ -24,6 +24,8 @@ public struct Snapshot: Codable, Sendable, Equatable {
   public var regions: [RegionReport]?
   /// The inventory's judging thresholds; nil when it set none (the defaults apply).
   public var judging: JudgingThresholds? = nil
+  /// The acknowledgements and maintenance windows the run was given; nil without a file.
+  public var acknowledgements: Acknowledgements? = nil
 
   public init(
     generator: String, collectedAt: Date, durationMilliseconds: Int, inventoryDigest: String,

@@ -17,6 +17,7 @@ extension Snapshot {
 
   func write(to json: inout JSONBytes) {
     json.object { json in
+      json.optional("acknowledgements", acknowledgements) { json, value in value.write(to: &json) }
       json.key("appliances")
       json.array(appliances) { json, appliance in appliance.write(to: &json) }
       json.key("collectedAt")
@@ -32,6 +33,52 @@ extension Snapshot {
       json.optional("judging", judging) { json, value in value.write(to: &json) }
       json.optional("regions", regions) { json, values in
         json.array(values) { json, value in value.write(to: &json) }
+      }
+    }
+  }
+}
+
+extension Acknowledgements {
+  func write(to json: inout JSONBytes) {
+    json.object { json in
+      json.key("acknowledgements")
+      json.array(acknowledgements) { json, entry in
+        json.object { json in
+          json.key("appliances")
+          json.strings(entry.appliances)
+          json.key("by")
+          json.string(entry.by)
+          json.key("line")
+          json.int(entry.line)
+          json.key("reason")
+          json.string(entry.reason)
+          json.optional("relationship", entry.relationship) { $0.string($1) }
+          json.optional("site", entry.site) { $0.string($1) }
+          json.optional("ticket", entry.ticket) { $0.string($1) }
+          json.key("until")
+          json.date(entry.until)
+          json.key("upTo")
+          json.string(entry.upTo)
+        }
+      }
+      json.key("file")
+      json.string(file)
+      json.key("maintenance")
+      json.array(maintenance) { json, window in
+        json.object { json in
+          json.key("appliances")
+          json.strings(window.appliances)
+          json.key("from")
+          json.date(window.from)
+          json.key("line")
+          json.int(window.line)
+          json.key("reason")
+          json.string(window.reason)
+          json.key("sites")
+          json.strings(window.sites)
+          json.key("until")
+          json.date(window.until)
+        }
       }
     }
   }

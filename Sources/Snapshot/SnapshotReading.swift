@@ -27,8 +27,11 @@ extension Snapshot {
     var appliances: [ApplianceObservation]?
     var regions: [RegionReport]?
     var judging: JudgingThresholds?
+    var acknowledgements: Acknowledgements?
     try reader.readObject { reader, key throws(JSONSyntaxError) in
       switch key {
+      case "acknowledgements":
+        acknowledgements = try reader.optional(Acknowledgements.init(reading:))
       case "appliances": appliances = try reader.readList(ApplianceObservation.init(reading:))
       case "collectedAt": collectedAt = try reader.readDate()
       case "durationMilliseconds": duration = try reader.readInt()
@@ -51,6 +54,93 @@ extension Snapshot {
       appliances: try reader.required(appliances, "appliances"), regions: regions,
       judging: judging)
     self.format = try reader.required(format, "format")
+    self.acknowledgements = acknowledgements
+  }
+}
+
+extension Acknowledgements {
+  init(reading reader: inout JSONPullReader) throws(JSONSyntaxError) {
+    var file: String?
+    var entries: [Acknowledgement]?
+    var windows: [MaintenanceWindow]?
+    try reader.readObject { reader, key throws(JSONSyntaxError) in
+      switch key {
+      case "acknowledgements": entries = try reader.readList(Acknowledgement.init(reading:))
+      case "file": file = try reader.readString()
+      case "maintenance": windows = try reader.readList(MaintenanceWindow.init(reading:))
+      default: try reader.skipValue()
+      }
+    }
+    self.init(
+      file: try reader.required(file, "file"),
+      acknowledgements: try reader.required(entries, "acknowledgements"),
+      maintenance: try reader.required(windows, "maintenance"))
+  }
+}
+
+extension Acknowledgement {
+  init(reading reader: inout JSONPullReader) throws(JSONSyntaxError) {
+    var line: Int?
+    var appliances: [String]?
+    var relationship: String?
+    var site: String?
+    var by: String?
+    var reason: String?
+    var ticket: String?
+    var until: Date?
+    var upTo: String?
+    try reader.readObject { reader, key throws(JSONSyntaxError) in
+      switch key {
+      case "appliances":
+        appliances = try reader.readList { reader throws(JSONSyntaxError) in try reader.readString()
+        }
+      case "by": by = try reader.readString()
+      case "line": line = try reader.readInt()
+      case "reason": reason = try reader.readString()
+      case "relationship": relationship = try reader.optionalString()
+      case "site": site = try reader.optionalString()
+      case "ticket": ticket = try reader.optionalString()
+      case "until": until = try reader.readDate()
+      case "upTo": upTo = try reader.readString()
+      default: try reader.skipValue()
+      }
+    }
+    self.init(
+      line: try reader.required(line, "line"),
+      appliances: try reader.required(appliances, "appliances"), relationship: relationship,
+      site: site, by: try reader.required(by, "by"), reason: try reader.required(reason, "reason"),
+      ticket: ticket, until: try reader.required(until, "until"),
+      upTo: try reader.required(upTo, "upTo"))
+  }
+}
+
+extension MaintenanceWindow {
+  init(reading reader: inout JSONPullReader) throws(JSONSyntaxError) {
+    var line: Int?
+    var appliances: [String]?
+    var sites: [String]?
+    var from: Date?
+    var until: Date?
+    var reason: String?
+    try reader.readObject { reader, key throws(JSONSyntaxError) in
+      switch key {
+      case "appliances":
+        appliances = try reader.readList { reader throws(JSONSyntaxError) in try reader.readString()
+        }
+      case "from": from = try reader.readDate()
+      case "line": line = try reader.readInt()
+      case "reason": reason = try reader.readString()
+      case "sites":
+        sites = try reader.readList { reader throws(JSONSyntaxError) in try reader.readString() }
+      case "until": until = try reader.readDate()
+      default: try reader.skipValue()
+      }
+    }
+    self.init(
+      line: try reader.required(line, "line"),
+      appliances: try reader.required(appliances, "appliances"),
+      sites: try reader.required(sites, "sites"), from: try reader.required(from, "from"),
+      until: try reader.required(until, "until"), reason: try reader.required(reason, "reason"))
   }
 }
 

@@ -147,6 +147,7 @@ enum RandomSnapshot {
       regions: maker.maybe { $0.list { $0.region() } })
     snapshot.format = maker.number()
     snapshot.judging = maker.maybe { $0.judging() }
+    snapshot.acknowledgements = maker.maybe { $0.acknowledgements() }
     random = maker.random
     return snapshot
   }
@@ -225,6 +226,24 @@ enum RandomSnapshot {
         maximumAgeSeconds: number(), intervalsSeconds: list { $0.number() })
       region.judging = maybe { $0.judging() }
       return region
+    }
+
+    mutating func acknowledgements() -> Acknowledgements {
+      Acknowledgements(
+        file: text(),
+        acknowledgements: list { maker in
+          Acknowledgement(
+            line: maker.number(), appliances: maker.list { $0.text() },
+            relationship: maker.maybe { $0.text() }, site: maker.maybe { $0.text() },
+            by: maker.text(), reason: maker.text(), ticket: maker.maybe { $0.text() },
+            until: maker.date(), upTo: maker.text())
+        },
+        maintenance: list { maker in
+          MaintenanceWindow(
+            line: maker.number(), appliances: maker.list { $0.text() },
+            sites: maker.list { $0.text() }, from: maker.date(), until: maker.date(),
+            reason: maker.text())
+        })
     }
 
     mutating func judging() -> JudgingThresholds {
