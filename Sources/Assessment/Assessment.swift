@@ -23,6 +23,17 @@ public struct Assessment: Sendable, Equatable {
   public var previousRunAt: Date? = nil
   /// Relationships whose severity or states differ from the previous run, worst first.
   public var changes: [RelationshipChange] = []
+  /// Whether an acknowledgement or maintenance window bears differently than in the previous
+  /// run (one began, ended, expired, was exceeded).
+  public var handlingChanged = false
+
+  /// Whether the verdict, a relationship's severity or an acknowledgement changed since the
+  /// previous run; nil without one (no archive, or the archive's first run).
+  public var changedSincePreviousRun: Bool? {
+    guard previousRunAt != nil else { return nil }
+    return handlingChanged
+      || changes.contains { $0.before?.severity != $0.after?.severity }
+  }
   /// What the archive keeps of this run for the history of later runs.
   public var runSummary: RunSummary
   /// A merged page's regions, in command-line order; empty for one run's page.

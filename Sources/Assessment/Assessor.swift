@@ -99,6 +99,10 @@ public enum Assessor {
     }
     let unused =
       snapshot.acknowledgements.map { Handlings.apply($0, to: &relationships, now: now) } ?? []
+    var handled: [String: String] = [:]
+    for relationship in relationships {
+      if let kind = relationship.handling?.kind { handled[relationship.id] = kind.rawValue }
+    }
     // By position, as `Assessment.count` does: iterating would copy every observation.
     let failed = snapshot.appliances.indices.count { snapshot.appliances[$0].failure != nil }
     let noRegionUsable = !regions.isEmpty && regions.allSatisfy { $0.status == .unusable }
@@ -115,7 +119,7 @@ public enum Assessor {
       runSummary: RunSummary(
         at: now,
         relationships: relationships.map { ($0.id, RelationshipRecord($0, at: now)) },
-        partnerDown: partnerDown, lastFailovers: lastFailovers))
+        partnerDown: partnerDown, lastFailovers: lastFailovers, handled: handled))
     assessment.unansweredQuestions = snapshot.appliances.flatMap { observation in
       (observation.unanswered ?? []).map {
         UnansweredQuestion(appliance: observation.name, command: $0.command, failure: $0.failure)
@@ -123,6 +127,7 @@ public enum Assessor {
     }
     assessment.previousRunAt = previousRunAt
     assessment.changes = changes
+    assessment.handlingChanged = previousRunAt != nil && handled != history.handled
     assessment.regions = regions
     assessment.unmatchedAppliances = unmatched
     assessment.unusedAcknowledgements = unused

@@ -14,6 +14,9 @@ public struct History: Sendable, Equatable {
   public var records: [String: [RelationshipRecord]]
   /// When each run took its snapshot, oldest first.
   public var runs: [Date]
+  /// How acknowledgements and maintenance windows bore on each relationship in the newest
+  /// run, by id.
+  public var handled: [String: String] = [:]
   /// Whether the runs come from an archive (even one with no runs yet): then a takeover seen
   /// by the archive's first run is dated by that run, the earliest time anything saw it.
   public var archived: Bool
@@ -38,6 +41,7 @@ public struct History: Sendable, Equatable {
     for (id, record) in summary.relationships { records[id, default: []].append(record) }
     partnerDown = summary.partnerDown
     lastFailovers = summary.lastFailovers
+    handled = summary.handled
   }
 
   /// History by assessing snapshots in time order, each with the history of those before it:

@@ -13,20 +13,24 @@ public struct RunSummary: Sendable, Equatable {
   public var partnerDown: Set<String>
   /// For each server, the last time its partner took over from it, as known after this run.
   public var lastFailovers: [String: Date]
+  /// For each relationship an acknowledgement or maintenance window bore on, by id: how
+  /// (`Handling.Kind`'s raw value), so a later run knows whether that changed.
+  public var handled: [String: String]
 
   public init(
     at: Date, relationships: [(id: String, record: RelationshipRecord)],
-    partnerDown: Set<String>, lastFailovers: [String: Date]
+    partnerDown: Set<String>, lastFailovers: [String: Date], handled: [String: String] = [:]
   ) {
     self.at = at
     self.relationships = relationships
     self.partnerDown = partnerDown
     self.lastFailovers = lastFailovers
+    self.handled = handled
   }
 
   public static func == (lhs: RunSummary, rhs: RunSummary) -> Bool {
     lhs.at == rhs.at && lhs.partnerDown == rhs.partnerDown
-      && lhs.lastFailovers == rhs.lastFailovers
+      && lhs.lastFailovers == rhs.lastFailovers && lhs.handled == rhs.handled
       && lhs.relationships.map(\.id) == rhs.relationships.map(\.id)
       && lhs.relationships.map(\.record) == rhs.relationships.map(\.record)
   }

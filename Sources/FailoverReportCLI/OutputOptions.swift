@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Report
 
 /// The flags every publishing command shares (`run`, `demo`, `merge`, `render`): what is
@@ -36,6 +37,20 @@ struct OutputOptions: ParsableArguments {
       "Send the email to ADDR through the local sendmail (repeat for more recipients).",
       valueName: "ADDR"))
   var mailTo: [String] = []
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "When to write and send the email: always (every run), or changed (only when the verdict, a relationship's severity or an acknowledgement changed since the previous archived run; needs --archive).",
+      valueName: "WHEN"))
+  var mailWhen: MailWhen = .always
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Also send one digest a day, with the first run at or after HH:MM UTC (needs --archive).",
+      valueName: "HH:MM"))
+  var mailDaily: DailyTime?
 
   @Option(
     name: .long,
@@ -126,9 +141,48 @@ struct OutputOptions: ParsableArguments {
         throw ValidationError("--keep-days must be from 1 to 36500")
       }
     }
+    if mailWhen == .changed || mailDaily != nil {
+      let flag = mailWhen == .changed ? "--mail-when changed" : "--mail-daily"
+      guard archive != nil else {
+        throw ValidationError(
+          "\(flag) needs --archive DIR: what changed, and when the last mail went, is read from the previous archived run"
+        )
+      }
+      guard email != nil || !mailTo.isEmpty else {
+        throw ValidationError("\(flag) needs --email FILE or --mail-to ADDR")
+      }
+    }
     if detailLimit < 0 { throw ValidationError("--detail-limit must be 0 or more") }
     if !(0...1000).contains(attachmentLimit) {
       throw ValidationError("--attachment-limit must be from 0 to 1000 megabytes")
     }
+  }
+}
+
+/// `--mail-when`: every run, or only when something changed.
+enum MailWhen: String, ExpressibleByArgument, CaseIterable, Sendable {
+  case always, changed
+}
+
+/// `--mail-daily HH:MM`: a time of day in UTC.
+struct DailyTime: ExpressibleByArgument, Sendable, Equatable {
+  /// Seconds after midnight UTC.
+  var secondsIntoDay: Int
+
+  init?(argument: String) {
+    let parts = argument.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]),
+      let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute)
+    else { return nil }
+    secondsIntoDay = hour * 3600 + minute * 60
+  }
+
+  /// Whether a run at `now` is the day's first at or after this time, the run before it
+  /// having been at `previous` (nil: there was none).
+  func isDue(now: Date, previous: Date?) -> Bool {
+    let seconds = Int(now.timeIntervalSince1970)
+    let today = seconds - seconds % 86_400 + secondsIntoDay
+    guard seconds >= today else { return false }
+    return previous.map { Int($0.timeIntervalSince1970) < today } ?? true
   }
 }

@@ -194,6 +194,21 @@ struct ReportJob {
     try AtomicFile.write(bytes, to: path)
   }
 
+  /// Whether this run writes and sends the email: every run, or with `--mail-when changed`
+  /// only when something changed since the previous archived run (or there was none), and
+  /// with `--mail-daily` also on the day's first run at or after its time.
+  private func emailDue(_ assessment: Assessment) -> Bool {
+    if options.mailWhen == .always { return true }
+    if assessment.changedSincePreviousRun ?? true { return true }
+    if let daily = options.mailDaily,
+      daily.isDue(now: assessment.assessedAt, previous: assessment.previousRunAt)
+    {
+      return true
+    }
+    logger.info("no email: nothing changed since the previous run")
+    return false
+  }
+
   /// Every place this run writes: the output folder and each side output.
   private var outputTargets: [OutputFolders.Target] {
     var targets = [OutputFolders.Target.folder(output, flag: "--output")]
@@ -319,7 +334,7 @@ struct ReportJob {
       )
     }
     var emailMessage: String?
-    if options.email != nil || !options.mailTo.isEmpty {
+    if options.email != nil || !options.mailTo.isEmpty, emailDue(assessment) {
       // The email's HTML passes the same gate as the page, before anything is published.
       // A page past the attachment limit is named, not attached: a message of a hundred
       // megabytes never reaches a mailbox.

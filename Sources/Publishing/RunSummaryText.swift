@@ -12,6 +12,7 @@ import Foundation
 /// down	dc3-kea-a
 /// failover	dc3-kea-b	1795311662
 /// relationship	r-kea-dhcp4-dc3	critical	partner-down/unavailable	dc3-kea-a & dc3-kea-b
+/// handled	r-kea-dhcp4-dc3	acknowledged
 /// end
 /// ```
 public enum RunSummaryText {
@@ -44,6 +45,9 @@ public enum RunSummaryText {
           "relationship", escape(id), record.severity.rawValue, escape(record.states),
           escape(record.name),
         ].joined(separator: "\t"))
+    }
+    for (id, kind) in summary.handled.sorted(by: { $0.key < $1.key }) {
+      lines.append("handled\t\(escape(id))\t\(escape(kind))")
     }
     lines.append("end")
     return Array((lines.joined(separator: "\n") + "\n").utf8)
@@ -83,6 +87,7 @@ public enum RunSummaryText {
     var relationships: [(id: String, record: RelationshipRecord)] = []
     var down: Set<String> = []
     var failovers: [String: Date] = [:]
+    var handled: [String: String] = [:]
     var fields: [Range<Int>] = []
     for number in 1..<(lines.count - 1) {
       let line = lines[number]
@@ -115,12 +120,14 @@ public enum RunSummaryText {
       case 2 where keyword.elementsEqual("at".utf8): at = try seconds(1)
       case 2 where keyword.elementsEqual("down".utf8): down.insert(text(1))
       case 3 where keyword.elementsEqual("failover".utf8): failovers[text(1)] = try seconds(2)
+      case 3 where keyword.elementsEqual("handled".utf8): handled[text(1)] = text(2)
       default: throw bad
       }
     }
     guard let at else { throw Problem(description: "it has no \"at\" line") }
     return RunSummary(
-      at: at, relationships: relationships, partnerDown: down, lastFailovers: failovers)
+      at: at, relationships: relationships, partnerDown: down, lastFailovers: failovers,
+      handled: handled)
   }
 
   /// Reuses what the summary read before gave. A month of summaries repeats the same
