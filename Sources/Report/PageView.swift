@@ -99,6 +99,7 @@ struct PageView: Sendable {
                 } ?? relationship.site)
             ),
             ("severity", badge(relationship.severity)), ("summary", .string(relationship.summary)),
+            ("handling", relationship.handling.map(Self.handling) ?? .null),
             ("states", .list(states.map(TemplateValue.string))),
             (
               "findings",

@@ -188,6 +188,24 @@ struct AcknowledgementTests {
         atPath: folder.appendingPathComponent("www-load-balancing/index.html").path))
   }
 
+  @Test("the README's example reads as it says")
+  func readmeExample() throws {
+    let readme = try String(
+      contentsOf: TestSupport.root.appendingPathComponent("README.md"), encoding: .utf8)
+    let marker =
+      "<!-- acknowledgements-example: read verbatim by Tests/FailoverReportTests/AcknowledgementTests.swift -->"
+    let after = try #require(readme.range(of: marker)).upperBound
+    let start = try #require(readme[after...].range(of: "```yaml\n")).upperBound
+    let end = try #require(readme[start...].range(of: "```")).lowerBound
+    let file = try Acknowledgements.parse(String(readme[start..<end]), file: "README.md")
+    let entry = try #require(file.acknowledgements.first)
+    #expect(entry.appliances == ["dc3-kea-b"] && entry.by == "oncall-anna")
+    #expect(entry.ticket == "INC-90417" && entry.upTo == "critical")
+    #expect(entry.until == Timestamp.date(iso: "2026-12-31T00:00:00Z"))
+    #expect(file.maintenance.first?.appliances == ["dc5-kea-b"])
+    #expect(file.maintenance.first?.reason == "firmware upgrade")
+  }
+
   @Test("the snapshot keeps the acknowledgements, so render gives the same page without the file")
   func renderAgain() throws {
     let folder = try TestSupport.temporaryFolder()
