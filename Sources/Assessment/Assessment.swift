@@ -43,6 +43,8 @@ public struct Assessment: Sendable, Equatable {
   public var unmatchedAppliances: [UnmatchedAppliance] = []
   /// One sentence per entry of the acknowledgements file that matched no relationship.
   public var unusedAcknowledgements: [String] = []
+  /// Whether every name and address is a pseudonym: a copy made to share.
+  public var pseudonymized = false
 
   /// The relationships the verdict counts: all but the acknowledged and the planned.
   public var counted: [RelationshipAssessment] { relationships.filter { !$0.excused } }

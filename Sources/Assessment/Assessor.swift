@@ -131,6 +131,7 @@ public enum Assessor {
     assessment.regions = regions
     assessment.unmatchedAppliances = unmatched
     assessment.unusedAcknowledgements = unused
+    assessment.pseudonymized = snapshot.pseudonymized == true
     return assessment
   }
 

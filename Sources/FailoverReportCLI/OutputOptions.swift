@@ -92,6 +92,20 @@ struct OutputOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
+      "Also publish a copy to share (a vendor, an auditor) in DIR: every name, URL, host name, IP and MAC address replaced by a keyed pseudonym (needs --share-key).",
+      valueName: "DIR"))
+  var share: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The secret the shared copy's pseudonyms are made with (at least 16 bytes; the same key gives the same pseudonyms in every run).",
+      valueName: "FILE"))
+  var shareKey: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
       "How long to wait for another run's lock on the output folder (30, 2 min).",
       valueName: "TIME"))
   var lockTimeout = Seconds(30)
@@ -140,6 +154,13 @@ struct OutputOptions: ParsableArguments {
       guard (1...36_500).contains(keepDays) else {
         throw ValidationError("--keep-days must be from 1 to 36500")
       }
+    }
+    if (share == nil) != (shareKey == nil) {
+      throw ValidationError(
+        share == nil
+          ? "--share-key needs --share DIR"
+          : "--share needs --share-key FILE, a secret of at least 16 bytes (head -c 32 /dev/urandom > share.key)"
+      )
     }
     if mailWhen == .changed || mailDaily != nil {
       let flag = mailWhen == .changed ? "--mail-when changed" : "--mail-daily"

@@ -209,6 +209,26 @@ struct ReportJob {
     return false
   }
 
+  /// The copy to share: the snapshot with every name and address a pseudonym, assessed
+  /// without history (the archive holds the real names), rendered and put through the same
+  /// gate as the page, then published in `folder` as the page is.
+  private func publishSharedCopy(
+    of snapshot: Snapshot, to folder: String, pseudonymizer: Pseudonymizer,
+    renderer: PageRenderer, validator: PageValidator
+  ) throws {
+    let redacted = try pseudonymizer.redact(snapshot)
+    let assessment = Assessor.assess(redacted)
+    let page = try renderer.render(assessment, snapshot: redacted)
+    let problems = validator.validate(page, name: "shared index.html")
+    guard problems.isEmpty else {
+      throw PublishError.incomplete(
+        "the shared copy failed validation (\(problems.first?.message ?? "")); it was not published"
+      )
+    }
+    try Publisher(folder: folder).publish(page: page, snapshot: redacted.encodedJSON())
+    logger.info("published the shared copy", metadata: ["folder": "\(folder)"])
+  }
+
   /// Every place this run writes: the output folder and each side output.
   private var outputTargets: [OutputFolders.Target] {
     var targets = [OutputFolders.Target.folder(output, flag: "--output")]
@@ -216,6 +236,7 @@ struct ReportJob {
     if let json = options.json { targets.append(.file(json, flag: "--json")) }
     if let metrics = options.metrics { targets.append(.file(metrics, flag: "--metrics")) }
     if let email = options.email { targets.append(.file(email, flag: "--email")) }
+    if let share = options.share { targets.append(.folder(share, flag: "--share")) }
     return targets
   }
 
@@ -255,6 +276,18 @@ struct ReportJob {
         sendmail = try Sendmail.locate(options.sendmail)
       } catch {
         unusable.append("\(error)")
+      }
+    }
+    var pseudonymizer: Pseudonymizer?
+    if let keyFile = options.shareKey {
+      // Read once, before anything is published: a missing key stops the run unchanged.
+      let key = FileManager.default.contents(atPath: keyFile).map(Array.init) ?? []
+      if key.count >= Pseudonymizer.minimumKeyBytes {
+        pseudonymizer = Pseudonymizer(key: key)
+      } else {
+        unusable.append(
+          "--share-key \(keyFile): \(key.isEmpty ? "cannot be read" : "holds \(key.count) bytes"); the key must hold at least \(Pseudonymizer.minimumKeyBytes) secret bytes (head -c 32 /dev/urandom > \(keyFile))"
+        )
       }
     }
     if !unusable.isEmpty {
@@ -403,6 +436,13 @@ struct ReportJob {
         try writeArchive(
           Archive(folder: archive), page: page, snapshot: snapshotBytes, assessment: assessment,
           renderer: renderer)
+      }
+    }
+    if let share = options.share, let pseudonymizer {
+      attempt("--share \(share)") {
+        try publishSharedCopy(
+          of: snapshot, to: share, pseudonymizer: pseudonymizer, renderer: renderer,
+          validator: validator)
       }
     }
     if let sendmail, let emailMessage {

@@ -16,6 +16,7 @@ struct PageView: Sendable {
   func value() -> TemplateObject {
     var root = ObjectBuilder()
     root["generator"] = .string(assessment.generator)
+    root["pseudonymized"] = .bool(assessment.pseudonymized)
     root["snapshotTime"] = time(assessment.assessedAt)
     root["inventoryDigest"] = .string(assessment.inventoryDigest)
     root["collectionSeconds"] = .string(

@@ -26,6 +26,9 @@ public struct Snapshot: Codable, Sendable, Equatable {
   public var judging: JudgingThresholds? = nil
   /// The acknowledgements and maintenance windows the run was given; nil without a file.
   public var acknowledgements: Acknowledgements? = nil
+  /// True on a copy made to share (`--share`), in which every name and address is a
+  /// pseudonym; nil on the run's own snapshot.
+  public var pseudonymized: Bool? = nil
 
   public init(
     generator: String, collectedAt: Date, durationMilliseconds: Int, inventoryDigest: String,

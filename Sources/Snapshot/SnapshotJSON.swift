@@ -31,6 +31,7 @@ extension Snapshot {
       json.key("inventoryDigest")
       json.string(inventoryDigest)
       json.optional("judging", judging) { json, value in value.write(to: &json) }
+      json.optional("pseudonymized", pseudonymized) { $0.bool($1) }
       json.optional("regions", regions) { json, values in
         json.array(values) { json, value in value.write(to: &json) }
       }

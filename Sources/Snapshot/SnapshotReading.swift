@@ -28,6 +28,7 @@ extension Snapshot {
     var regions: [RegionReport]?
     var judging: JudgingThresholds?
     var acknowledgements: Acknowledgements?
+    var pseudonymized: Bool?
     try reader.readObject { reader, key throws(JSONSyntaxError) in
       switch key {
       case "acknowledgements":
@@ -39,6 +40,7 @@ extension Snapshot {
       case "generator": generator = try reader.readString()
       case "inventoryDigest": digest = try reader.readString()
       case "judging": judging = try reader.optional(JudgingThresholds.init(reading:))
+      case "pseudonymized": pseudonymized = try reader.optionalBool()
       case "regions":
         regions = try reader.optional { reader throws(JSONSyntaxError) in
           try reader.readList(RegionReport.init(reading:))
@@ -55,6 +57,7 @@ extension Snapshot {
       judging: judging)
     self.format = try reader.required(format, "format")
     self.acknowledgements = acknowledgements
+    self.pseudonymized = pseudonymized
   }
 }
 

@@ -148,6 +148,7 @@ enum RandomSnapshot {
     snapshot.format = maker.number()
     snapshot.judging = maker.maybe { $0.judging() }
     snapshot.acknowledgements = maker.maybe { $0.acknowledgements() }
+    snapshot.pseudonymized = maker.maybe { $0.number() % 2 == 0 }
     random = maker.random
     return snapshot
   }
