@@ -128,6 +128,28 @@ public struct RelationshipAssessment: Sendable, Equatable, Identifiable {
 
   /// Whether it is left out of the verdict (acknowledged, or in planned maintenance).
   public var excused: Bool { handling?.excused == true }
+
+  /// Why it is as bad as it is, as one code from one vocabulary (the README's "Status line"
+  /// table): the code of its worst finding; else the state of the server that makes it that
+  /// bad (a Kea HA state, a dhcpd or EdgeConnect failover state); else `unreachable` for a
+  /// server that could not be asked and that nothing saw, or `state-unknown`. Never a
+  /// severity, never two states.
+  public var reasonCode: String {
+    if let finding = findings.first(where: { $0.severity == severity }) { return finding.code }
+    if let server = servers.first(where: { $0.severity == severity }) {
+      if let state = server.state, !state.isEmpty, state != "unavailable" { return state }
+      return server.controlStatus == .offline || server.reason != nil
+        ? "unreachable" : "state-unknown"
+    }
+    if let row = failoverRows.first(where: { $0.severity == severity }) {
+      // EdgeConnect writes "Partner-Down"; the code uses the protocol's spelling.
+      if let state = row.myState, !state.isEmpty {
+        return FailoverProtocolState.named(state)?.name ?? state
+      }
+      return row.reason != nil ? "unreachable" : "state-unknown"
+    }
+    return "state-unknown"
+  }
 }
 
 /// Something found by comparing the servers of a relationship.

@@ -83,7 +83,7 @@ public enum StatusLine {
     } else {
       let worst = counted.filter { $0.severity == relationshipWorst }
       let names = worst.prefix(3).map {
-        "\(plain($0.name))\($0.site.map { " at \(plain($0))" } ?? "") (\(plain(reasonCode($0))))"
+        "\(plain($0.name))\($0.site.map { " at \(plain($0))" } ?? "") (\(plain($0.reasonCode)))"
       }
       .joined(separator: ", ")
       let more = worst.count > 3 ? ", and \(worst.count - 3) more" : ""
@@ -196,31 +196,6 @@ public enum StatusLine {
       }
     }
     return assessment.unmatchedAppliances.first.map { ($0.name, $0.reason) }
-  }
-
-  /// Why a relationship is as bad as it is, as one code from one vocabulary (the README's
-  /// "Status line" table): the code of its worst finding; else the state of the server that
-  /// makes it that bad (a Kea HA state, a dhcpd or EdgeConnect failover state); else
-  /// `unreachable` for a server that could not be asked and that nothing saw, or
-  /// `state-unknown`. Never a severity, never two states.
-  static func reasonCode(_ relationship: RelationshipAssessment) -> String {
-    let severity = relationship.severity
-    if let finding = relationship.findings.first(where: { $0.severity == severity }) {
-      return finding.code
-    }
-    if let server = relationship.servers.first(where: { $0.severity == severity }) {
-      if let state = server.state, !state.isEmpty, state != "unavailable" { return state }
-      return server.controlStatus == .offline || server.reason != nil
-        ? "unreachable" : "state-unknown"
-    }
-    if let row = relationship.failoverRows.first(where: { $0.severity == severity }) {
-      // EdgeConnect writes "Partner-Down"; the line uses the protocol's spelling.
-      if let state = row.myState, !state.isEmpty {
-        return FailoverProtocolState.named(state)?.name ?? state
-      }
-      return row.reason != nil ? "unreachable" : "state-unknown"
-    }
-    return "state-unknown"
   }
 
 }

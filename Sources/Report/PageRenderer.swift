@@ -68,10 +68,9 @@ public struct PageRenderer: Sendable {
     -> TemplateValue
   {
     var root = PageView(assessment: assessment, help: help, detailLimit: detailLimit).value()
-    let script = try assets.text(public: "page.js")
     root["css"] = .string(try assets.text(public: "style.css"))
-    root["script"] = .string(script)
-    root["csp"] = .string(Self.contentSecurityPolicy(scripts: [script]))
+    // The page has no script: its filter is CSS, and nothing else needs one.
+    root["csp"] = .string(Self.contentSecurityPolicy(scripts: []))
     root["snapshotParts"] = .list(
       snapshot.parts.enumerated().map { index, part in
         .object(

@@ -23,6 +23,8 @@ struct PageView: Sendable {
       String(format: "%.2f", Double(assessment.collectionMilliseconds) / 1000))
     root["verdict"] = verdict()
     root["counts"] = counts()
+    root["attention"] = attention()
+    root["healthyHidden"] = .string(healthyHidden)
     root["applianceCount"] = .number(Double(assessment.applianceCount))
     root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
     root["fields"] = help.fields
@@ -119,14 +121,55 @@ struct PageView: Sendable {
     return root.object
   }
 
+  /// The count of each severity; a count of problems links to the list of them.
   private func counts() -> TemplateValue {
     .list(
       [Severity.critical, .warning, .unknown, .ok].map { severity in
-        .object(
+        let count = assessment.count(severity)
+        return .object(
           TemplateObject([
-            ("severity", badge(severity)), ("count", .number(Double(assessment.count(severity)))),
+            ("severity", badge(severity)), ("count", .number(Double(count))),
+            ("link", .bool(severity != .ok && count > 0)),
           ]))
       })
+  }
+
+  /// How many relationships are listed at the top of the page, worst first; the rest are
+  /// counted ("And 12 more, below").
+  static let attentionListed = 50
+
+  /// The relationships that need attention, worst first, each linked to its card or row;
+  /// null when every relationship is healthy.
+  private func attention() -> TemplateValue {
+    let troubled = assessment.relationships.filter { $0.severity != .ok }
+    guard !troubled.isEmpty else { return .null }
+    let more = troubled.count - Self.attentionListed
+    return .object(
+      TemplateObject([
+        (
+          "entries",
+          .list(
+            troubled.prefix(Self.attentionListed).map { relationship in
+              let place = [relationship.region, relationship.site].compactMap { $0 }
+              return .object(
+                TemplateObject([
+                  ("id", .string(relationship.id)), ("name", .string(relationship.name)),
+                  ("site", place.isEmpty ? .null : .string(place.joined(separator: " · "))),
+                  ("severity", badge(relationship.severity)),
+                  ("reason", .string(relationship.reasonCode)),
+                  ("handling", relationship.handling.map(Self.handling) ?? .null),
+                ]))
+            })
+        ),
+        ("more", more > 0 ? .number(Double(more)) : .null),
+      ]))
+  }
+
+  /// What the problems-only filter says it hides.
+  private var healthyHidden: String {
+    let healthy = assessment.count(.ok)
+    return healthy == 1
+      ? "1 healthy relationship hidden" : "\(healthy) healthy relationships hidden"
   }
 
   private func verdict() -> TemplateValue {
@@ -251,6 +294,8 @@ struct PageView: Sendable {
       return .object(
         TemplateObject([
           ("name", .string(site)),
+          // A site with nothing but healthy relationships: hidden by the problems filter.
+          ("allHealthy", .bool(members.allSatisfy { $0.severity == .ok })),
           (
             "id",
             .string(

@@ -3,8 +3,6 @@ import Foundation
 import Snapshot
 import Testing
 
-@testable import Publishing
-
 /// The status line's reasons come from one vocabulary, the README's table: every finding
 /// code the assessment can give is in it, and every reason a real page's relationships get is
 /// a code from it or a state's name.
@@ -53,7 +51,7 @@ struct StatusLineTests {
     let troubled = assessment.relationships.filter { $0.severity != .ok }
     #expect(troubled.count >= 5)
     for relationship in troubled {
-      let reason = StatusLine.reasonCode(relationship)
+      let reason = relationship.reasonCode
       #expect(
         documented.contains(reason) || (states.contains(reason) && reason != "unavailable"),
         "\(relationship.name): \(reason)")
