@@ -60,12 +60,17 @@ public struct Assessment: Sendable, Equatable {
     let counted = self.counted
     let worst = Severity.worst(counted.map(\.severity))
     let excused = relationships.count - counted.count
-    var text =
-      counted.isEmpty && excused > 0
-      ? "Every relationship is acknowledged or planned"
-      : worst == .ok
-        ? "All \(counted.count) relationships are healthy"
-        : "\(counted.count { $0.severity == worst }) of \(counted.count) relationships \(worst.rawValue)"
+    var text: String
+    if counted.isEmpty && excused > 0 {
+      text = "Every relationship is acknowledged or planned"
+    } else if worst == .ok {
+      text =
+        counted.count == 1
+        ? "The one relationship is healthy" : "All \(counted.count) relationships are healthy"
+    } else {
+      text =
+        "\(counted.count { $0.severity == worst }) of \(Plural.count(counted.count, "relationship")) \(worst.rawValue)"
+    }
     if excused > 0, !counted.isEmpty { text += "; \(excused) acknowledged or planned" }
     let late = regionsNotCurrent.count
     if late > 0 { text += "; \(late) of \(regions.count) regions not current" }

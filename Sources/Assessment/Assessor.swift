@@ -168,7 +168,7 @@ public enum Assessor {
     relationship.region = region.name
     relationship.id = Identifier.make(prefix: "in", region.name) + "-" + relationship.id
     guard region.status != .fresh else { return }
-    let asOf = region.collectedAt.map { " as of \(Timestamp.iso($0))" } ?? ""
+    let asOf = region.collectedAt.map { " as of \(Timestamp.text($0))" } ?? ""
     let why =
       region.status == .stale
       ? "region \(region.name) has sent no newer snapshot"

@@ -146,7 +146,7 @@ struct FailoverRules {
     }
     let lasting = age(side).map { " for \(ElapsedText.of($0))" } ?? " since an unknown time"
     if let age = age(side), age >= limit {
-      let since = side.since.map { " since \(Timestamp.iso($0))" } ?? ""
+      let since = side.since.map { " since \(Timestamp.text($0))" } ?? ""
       let held = mclt.map { " (\(ElapsedText.of($0)))" } ?? ""
       return Finding(
         .critical, "long-interruption",
@@ -166,13 +166,13 @@ struct FailoverRules {
       let partnerState = other.state.map { " (it is in \($0))" } ?? ""
       return Finding(
         .critical, "recover-wait-stuck",
-        "Stuck in recover-wait: \(who) should have gone on to recover-done when its one-MCLT wait ended at \(Timestamp.iso(end)), \(ElapsedText.of(overdue)) ago. Check that \(other.name) answers\(partnerState) and that the failover link between them is up."
+        "Stuck in recover-wait: \(who) should have gone on to recover-done when its one-MCLT wait ended at \(Timestamp.text(end)), \(ElapsedText.of(overdue)) ago. Check that \(other.name) answers\(partnerState) and that the failover link between them is up."
       )
     }
     let left = max(0, Int(end.timeIntervalSince(now).rounded(.up)))
     return Finding(
       .warning, "recover-wait",
-      "\(who) waits one MCLT, until \(Timestamp.iso(end)) (\(ElapsedText.of(left)) after this snapshot), before recover-done, so that no lease it promised can clash."
+      "\(who) waits one MCLT, until \(Timestamp.text(end)) (\(ElapsedText.of(left)) after this snapshot), before recover-done, so that no lease it promised can clash."
     )
   }
 

@@ -109,7 +109,7 @@ enum Handlings {
         kind: .planned, by: nil, reason: window.reason, ticket: nil, from: window.from,
         until: window.until, line: window.line,
         text:
-          "Planned: maintenance from \(Timestamp.iso(window.from)) to \(Timestamp.iso(window.until)) (\(window.reason)); the states it brings are not counted."
+          "Planned: maintenance from \(Timestamp.text(window.from)) to \(Timestamp.text(window.until)) (\(window.reason)); the states it brings are not counted."
       )
     }
     if let window = matching.filter({ $0.until <= now }).max(by: { $0.until < $1.until }) {
@@ -117,7 +117,7 @@ enum Handlings {
         kind: .windowEnded, by: nil, reason: window.reason, ticket: nil, from: window.from,
         until: window.until, line: window.line,
         text:
-          "The maintenance window (\(window.reason)) ended at \(Timestamp.iso(window.until)) and the relationship is not back: it counts again."
+          "The maintenance window (\(window.reason)) ended at \(Timestamp.text(window.until)) and the relationship is not back: it counts again."
       )
     }
     return nil
@@ -142,7 +142,7 @@ enum Handlings {
     } else if now >= entry.until {
       kind = .expired
       text =
-        "The acknowledgement by \(who) (\(entry.reason)) expired at \(Timestamp.iso(entry.until)): it counts again."
+        "The acknowledgement by \(who) (\(entry.reason)) expired at \(Timestamp.text(entry.until)): it counts again."
     } else if relationship.severity > covered {
       kind = .exceeded
       text =
@@ -150,7 +150,7 @@ enum Handlings {
     } else {
       kind = .acknowledged
       text =
-        "Acknowledged by \(who) until \(Timestamp.iso(entry.until)): \(entry.reason). Not counted in the verdict."
+        "Acknowledged by \(who) until \(Timestamp.text(entry.until)): \(entry.reason). Not counted in the verdict."
     }
     return Handling(
       kind: kind, by: entry.by, reason: entry.reason, ticket: entry.ticket, from: nil,

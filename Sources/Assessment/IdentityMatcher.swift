@@ -191,7 +191,7 @@ struct IdentityMatcher {
     switch observation.identity?.source {
     case .inventory: parts.append("ha-servers in the inventory")
     case .earlierRun:
-      let when = observation.identity?.seenAt.map { " of \(Timestamp.iso($0))" } ?? ""
+      let when = observation.identity?.seenAt.map { " of \(Timestamp.text($0))" } ?? ""
       parts.append("its own answer\(when)")
     case nil: break
     }

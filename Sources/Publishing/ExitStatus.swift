@@ -79,7 +79,7 @@ public enum StatusLine {
     } else if relationshipWorst == .ok, total == 0, !assessment.excused.isEmpty {
       text += "every relationship is acknowledged or planned"
     } else if relationshipWorst == .ok {
-      text += "all \(total) relationships healthy"
+      text += total == 1 ? "the one relationship healthy" : "all \(total) relationships healthy"
     } else {
       let worst = counted.filter { $0.severity == relationshipWorst }
       let names = worst.prefix(3).map {
@@ -88,7 +88,7 @@ public enum StatusLine {
       .joined(separator: ", ")
       let more = worst.count > 3 ? ", and \(worst.count - 3) more" : ""
       text +=
-        "\(worst.count) of \(total) relationships \(relationshipWorst.rawValue): \(names)\(more)"
+        "\(worst.count) of \(Plural.count(total, "relationship")) \(relationshipWorst.rawValue): \(names)\(more)"
     }
     text += excusedClause(assessment.excused)
     text += unusedClause(assessment.unusedAcknowledgements)

@@ -26,11 +26,23 @@ struct PageView: Sendable {
     root["attention"] = attention()
     root["healthyHidden"] = .string(healthyHidden)
     root["applianceCount"] = .number(Double(assessment.applianceCount))
+    root["appliancesAsked"] = .string(Plural.count(assessment.applianceCount, "appliance"))
     root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
     root["fields"] = help.fields
     let merged = !assessment.regions.isEmpty
+    // The field guide explains the fields this page shows, and no others.
+    let hasKea = assessment.relationships.contains { $0.kind == .kea }
+    let hasFailoverRows = assessment.relationships.contains { !$0.failoverRows.isEmpty }
     root["fieldList"] = .list(
-      merged ? help.fieldList : help.fieldList.filter { !Self.isMergedOnly($0) })
+      help.fieldList.filter { field in
+        guard case .object(let object) = field, case .string(let key)? = object["key"] else {
+          return true
+        }
+        if !merged, Self.isMergedOnly(field) { return false }
+        if !hasKea, Self.keaOnlyFields.contains(key) { return false }
+        if !hasFailoverRows, Self.failoverRowFields.contains(key) { return false }
+        return true
+      })
     if merged {
       root["regionTable"] = regionTable()
       root["merged"] = .object(
@@ -72,6 +84,7 @@ struct PageView: Sendable {
     root["verdict"] = verdict()
     root["counts"] = counts()
     root["applianceCount"] = .number(Double(assessment.applianceCount))
+    root["appliancesAsked"] = .string(Plural.count(assessment.applianceCount, "appliance"))
     root["failedApplianceCount"] = .number(Double(assessment.failedApplianceCount))
     // Past the detail limit the message lists what needs attention, as the page shows only
     // that in full: 25,000 healthy rows are megabytes no mailbox reader scrolls through.
@@ -359,20 +372,77 @@ struct PageView: Sendable {
     object["severity"] = badge(relationship.severity)
     object["summary"] = .string(relationship.summary)
     object["handling"] = relationship.handling.map(Self.handling) ?? .null
+    // Each sentence once per card: a finding that is the summary is not listed again, and a
+    // server's or row's summary said above is "As above."
+    let summary = relationship.summary
+    let findings = relationship.findings.filter { $0.message != summary }
+    let said = Set([summary] + findings.map(\.message))
     object["findings"] = .list(
-      relationship.findings.map { finding in
+      findings.map { finding in
         .object(
           TemplateObject([
             ("severity", badge(finding.severity)), ("code", .string(finding.code)),
             ("message", .string(finding.message)),
           ]))
       })
-    object["hasFindings"] = .bool(!relationship.findings.isEmpty)
+    object["hasFindings"] = .bool(!findings.isEmpty)
+    object["todo"] = todo(relationship)
     object["isKea"] = .bool(relationship.kind == .kea)
     object["timeline"] = timeline(relationship)
-    object["servers"] = .list(relationship.servers.map(server))
-    object["failoverRows"] = .list(relationship.failoverRows.map(failoverRow))
+    object["servers"] = .list(
+      relationship.servers.map { server($0, said: said, cardSummary: summary) })
+    object["failoverRows"] = .list(relationship.failoverRows.map { failoverRow($0, said: said) })
     return .object(object.object)
+  }
+
+  static let asAbove = "As above."
+
+  /// The fields only the Kea servers' table shows (`kea-servers.mustache`); `state` is not
+  /// one of them, as the list of healthy relationships shows it for every kind.
+  static let keaOnlyFields: Set<String> = [
+    "analyzedPackets", "connectingClients", "controlStatus", "failoverProgress",
+    "heartbeatStatus", "lastFailover", "partnerView", "role", "scopes", "statusAge",
+    "statusTime", "unackedClients",
+  ]
+  /// The fields only the failover rows show (`failover-table.mustache`).
+  static let failoverRowFields: Set<String> = [
+    "appliance", "failoverGroupName", "mclt", "myState", "myStateTime", "partnerState",
+    "partnerStateTime",
+  ]
+
+  /// For a card that needs attention: what to do, from the glossary entry of the state that
+  /// makes it that bad, so the reader need not look it up; null otherwise.
+  private func todo(_ relationship: RelationshipAssessment) -> TemplateValue {
+    guard relationship.severity > .ok else { return .null }
+    let severity = relationship.severity
+    var entry: TemplateObject?
+    if let server = relationship.servers.first(where: {
+      $0.severity == severity && $0.stateSource == "own" && $0.state != nil
+    }) {
+      entry = help.state(server.state, in: help.keaStates)
+    } else if let row = relationship.failoverRows.first(where: { $0.severity == severity }) {
+      entry = help.state(FailoverProtocolState.named(row.myState)?.name, in: help.failoverStates)
+    }
+    guard let entry, case .string(let state)? = entry["name"],
+      case .string(let action)? = entry["action"]
+    else { return .null }
+    return .object(TemplateObject([("state", .string(state)), ("action", .string(action))]))
+  }
+
+  /// What a server's column heading says beside its name: a server that has taken over
+  /// serves every client (its own severity is the relationship's, but it is doing its job),
+  /// one that cannot be asked and is not seen serving is down.
+  private static func condition(of server: ServerAssessment) -> (Severity, String?) {
+    if server.stateSource == "own", server.state == "partner-down" {
+      return (.warning, "serving all clients alone")
+    }
+    if server.stateSource == "own", server.state == "partner-in-maintenance" {
+      return (.warning, "serving all clients while its partner is in maintenance")
+    }
+    if server.controlStatus == .offline, server.stateSource != "own" {
+      return (.critical, "down")
+    }
+    return (server.severity, nil)
   }
 
   /// An acknowledgement's or maintenance window's bearing on a card: its kind, a label and
@@ -495,14 +565,18 @@ struct PageView: Sendable {
     return .object(TemplateObject([("segments", .list(segments)), ("shares", .list(shares))]))
   }
 
-  private func server(_ server: ServerAssessment) -> TemplateValue {
+  private func server(_ server: ServerAssessment, said: Set<String>, cardSummary: String)
+    -> TemplateValue
+  {
     var object = ObjectBuilder()
     object["name"] = .string(server.name)
     object["appliance"] = optional(server.appliance)
     object["applianceLabel"] = server.appliance == server.name ? .null : optional(server.appliance)
     object["identifiedBy"] = optional(server.identifiedBy)
     object["role"] = optional(server.role)
-    object["severity"] = badge(server.severity)
+    let (headingSeverity, condition) = Self.condition(of: server)
+    object["severity"] = badge(headingSeverity)
+    object["condition"] = optional(condition)
     object["state"] = optional(server.state)
     object["stateSeverity"] = badge(KeaHAState.severity(of: server.state))
     object["stateAnchor"] = anchor(server.state, in: help.keaStates, prefix: "")
@@ -550,13 +624,16 @@ struct PageView: Sendable {
       object["partnerView"] = .null
     }
     object["disagreement"] = optional(server.disagreement)
-    object["reason"] = optional(server.reason)
+    // The reason it cannot be asked, unless the card's summary has just said it.
+    object["reason"] =
+      server.reason.flatMap { cardSummary.contains($0) ? nil : .string($0) } ?? .null
     object["unanswered"] = optional(server.unanswered)
-    object["summary"] = .string(server.summary)
+    let repeated = said.contains(server.summary) || cardSummary.hasSuffix(": " + server.summary)
+    object["summary"] = .string(repeated ? Self.asAbove : server.summary)
     return .object(object.object)
   }
 
-  private func failoverRow(_ row: FailoverRow) -> TemplateValue {
+  private func failoverRow(_ row: FailoverRow, said: Set<String>) -> TemplateValue {
     var object = ObjectBuilder()
     object["appliance"] = .string(row.appliance)
     object["groupName"] = .string(row.groupName)
@@ -574,13 +651,17 @@ struct PageView: Sendable {
       FailoverProtocolState.named(row.partnerState)?.severity ?? .unknown)
     object["partnerStateTime"] = row.partnerStateTime.map(time) ?? .null
     object["mclt"] = row.mcltSeconds.map { .string(Self.duration($0)) } ?? .null
-    object["recoverWaitEnds"] = row.recoverWaitEndsAt.map(time) ?? .null
+    // The end of recover-wait, unless the row's sentence already gives it.
+    object["recoverWaitEnds"] =
+      row.recoverWaitEndsAt.flatMap {
+        row.summary.contains(Timestamp.text($0)) ? nil : time($0)
+      } ?? .null
     object["recoverWaitOverdue"] = .bool(row.recoverWaitOverdue)
     object["myStateFor"] = row.myStateAgeSeconds.map { .string(Self.duration($0)) } ?? .null
     object["partnerStateFor"] =
       row.partnerStateAgeSeconds.map { .string(Self.duration($0)) } ?? .null
     object["severity"] = badge(row.severity)
-    object["summary"] = .string(row.summary)
+    object["summary"] = .string(said.contains(row.summary) ? Self.asAbove : row.summary)
     object["reason"] = optional(row.reason)
     return .object(object.object)
   }
@@ -611,10 +692,10 @@ struct PageView: Sendable {
   }
 
   func time(_ date: Date) -> TemplateValue {
-    let iso = Timestamp.iso(date)
-    let text = iso.replacingOccurrences(of: "T", with: " ").replacingOccurrences(
-      of: "Z", with: " UTC")
-    return .object(TemplateObject([("iso", .string(iso)), ("text", .string(text))]))
+    .object(
+      TemplateObject([
+        ("iso", .string(Timestamp.iso(date))), ("text", .string(Timestamp.text(date))),
+      ]))
   }
 
   static func duration(_ seconds: Int) -> String { ElapsedText.of(seconds) }

@@ -13,6 +13,12 @@ public enum Timestamp {
     Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
   }
 
+  /// The time as people read it on the page and in its sentences: `2026-12-07 06:39:15 UTC`
+  /// (the page's `<time>` elements carry the ISO form beside it).
+  public static func text(_ date: Date) -> String {
+    iso(date).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
+  }
+
   public static func iso(_ date: Date) -> String {
     let total = Int(date.timeIntervalSince1970.rounded(.down))
     let (days, secondOfDay) = floorDivision(total, 86_400)

@@ -62,9 +62,9 @@ struct CommandLineTests {
   @Test(
     "each exit code comes from a real run",
     arguments: [
-      ("load-balancing", Int32(0), "FAILOVER OK - all 1 relationships healthy"),
-      ("maintenance", Int32(1), "FAILOVER WARNING - 1 of 1 relationships warning"),
-      ("partner-down", Int32(2), "FAILOVER CRITICAL - 1 of 1 relationships critical"),
+      ("load-balancing", Int32(0), "FAILOVER OK - the one relationship healthy"),
+      ("maintenance", Int32(1), "FAILOVER WARNING - 1 of 1 relationship warning"),
+      ("partner-down", Int32(2), "FAILOVER CRITICAL - 1 of 1 relationship critical"),
     ])
   func exitCodes(scenario: String, status: Int32, line: String) throws {
     let folder = try TestSupport.temporaryFolder()

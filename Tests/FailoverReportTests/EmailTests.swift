@@ -217,8 +217,8 @@ struct EmailTests {
     """.write(to: sendmail, atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: sendmail.path)
     for (scenario, status, label) in [
-      ("partner-down", Int32(2), "CRITICAL - 1 of 1 relationships critical"),
-      ("load-balancing", Int32(3), "UNKNOWN - all 1 relationships healthy"),
+      ("partner-down", Int32(2), "CRITICAL - 1 of 1 relationship critical"),
+      ("load-balancing", Int32(3), "UNKNOWN - the one relationship healthy"),
     ] {
       let output = folder.appendingPathComponent(scenario)
       let result = try TestSupport.run([

@@ -217,7 +217,7 @@ extension ExternalProcesses {
         layout.moved(String(execStart.dropFirst("ExecStart=".count))), home: layout.home)
       #expect([0, 1, 2].contains(result.status), "SuccessExitStatus=1 2 covers the verdicts")
       #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-      #expect(result.stdout.hasPrefix("FAILOVER OK - all 1 relationships healthy"))
+      #expect(result.stdout.hasPrefix("FAILOVER OK - the one relationship healthy"))
     }
   }
 }

@@ -110,7 +110,7 @@ struct MergeTests {
     #expect(
       amer.allSatisfy {
         $0.summary.hasPrefix(
-          "Not current (region amer has sent no newer snapshot); last seen as of 2026-11-21T")
+          "Not current (region amer has sent no newer snapshot); last seen as of 2026-11-21 ")
       })
     #expect(
       assessment.relationships.filter { $0.region == "emea" }.allSatisfy { $0.severity == .ok })

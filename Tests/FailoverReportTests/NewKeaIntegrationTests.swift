@@ -115,7 +115,7 @@ extension ExternalProcesses {
       }
       let healthyRun = try run()
       #expect(healthyRun.status == 0, "\(healthyRun.stdout)\(healthyRun.stderr)")
-      #expect(healthyRun.stdout.hasPrefix("FAILOVER OK - all 1 relationships healthy"))
+      #expect(healthyRun.stdout.hasPrefix("FAILOVER OK - the one relationship healthy"))
 
       lab.kill("server2.dhcp4")
       let down = try await waitFor(entries, environment: environment, lab: lab) {
@@ -133,13 +133,13 @@ extension ExternalProcesses {
       #expect(dead.state == nil, "unavailable is not a state")
       #expect(dead.partnerViewState == "unavailable")
       let line = StatusLine.make(down, status: ExitStatus(down), durationSeconds: 0)
-      #expect(line.contains("1 of 1 relationships critical: \(names[0]) & \(names[1]) at LAB"))
+      #expect(line.contains("1 of 1 relationship critical: \(names[0]) & \(names[1]) at LAB"))
       #expect(!line.contains("unavailable"), "\(line)")
       let downRun = try run()
       #expect(downRun.status == 2, "\(downRun.stdout)\(downRun.stderr)")
       #expect(
         downRun.stdout.hasPrefix(
-          "FAILOVER CRITICAL - 1 of 1 relationships critical: \(names[0]) & \(names[1]) at LAB"),
+          "FAILOVER CRITICAL - 1 of 1 relationship critical: \(names[0]) & \(names[1]) at LAB"),
         "\(downRun.stdout)")
     }
 

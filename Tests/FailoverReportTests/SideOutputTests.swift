@@ -73,7 +73,7 @@ struct SideOutputTests {
     ])
     #expect(result.status == 2, "a critical verdict stays critical")
     #expect(
-      result.stdout.hasPrefix("FAILOVER CRITICAL - 1 of 1 relationships critical"),
+      result.stdout.hasPrefix("FAILOVER CRITICAL - 1 of 1 relationship critical"),
       "\(result.stdout)")
     #expect(result.stdout.contains("; --archive \(archive.path) failed ("), "\(result.stdout)")
     #expect(!result.stdout.contains("cannot publish"))
