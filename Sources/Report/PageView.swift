@@ -542,9 +542,19 @@ struct PageView: Sendable {
           ("slots", .number(Double(segment.slots))),
         ]))
     }
-    let windows: [(String, TimeInterval)] = [
-      ("24 h", 86_400), ("7 d", 604_800), ("30 d", 2_592_000),
-    ]
+    // Shares are given only for the windows the history covers; the first it does not cover
+    // is given for what it does cover, never as if minutes were 30 days.
+    let first = relationship.history.first?.at ?? assessment.assessedAt
+    let span = max(0, Int(assessment.assessedAt.timeIntervalSince(first)))
+    var windows: [(String, TimeInterval)] = []
+    for (label, window) in [("24 h", 86_400.0), ("7 d", 604_800.0), ("30 d", 2_592_000.0)] {
+      if Double(span) >= window * 0.95 {
+        windows.append((label, window))
+      } else {
+        windows.append((Self.duration(span), Double(span)))
+        break
+      }
+    }
     let shares: [TemplateValue] = windows.map { label, window in
       let (bySeverity, covered) = timeline.time(inLast: window)
       let parts =
@@ -562,7 +572,12 @@ struct PageView: Sendable {
         ])
       )
     }
-    return .object(TemplateObject([("segments", .list(segments)), ("shares", .list(shares))]))
+    let runs = relationship.history.count + 1
+    return .object(
+      TemplateObject([
+        ("segments", .list(segments)), ("shares", .list(shares)),
+        ("coverage", .string("from \(runs) runs over \(Self.duration(span))")),
+      ]))
   }
 
   private func server(_ server: ServerAssessment, said: Set<String>, cardSummary: String)

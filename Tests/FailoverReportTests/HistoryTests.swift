@@ -72,7 +72,11 @@ struct HistoryTests {
         "<a href=\"#r-dhcpd-dc8-failover\">dc8-failover</a>: new since the last run · CRITICAL"))
     // Every relationship but the new one has a history strip: seven Kea pairs and LAN0.
     #expect(page.components(separatedBy: "<div class=\"history\">").count - 1 == 8)
-    #expect(page.contains("<span class=\"share\">24 h: 100 % ok</span>"))
+    // One hour of history is given as one hour, never as 24 h, 7 d or 30 d.
+    #expect(page.contains("Time in each severity (from 2 runs over 1 h):"))
+    #expect(page.contains("<span class=\"share\">1 h: 100 % ok</span>"))
+    #expect(!page.contains("<span class=\"share\">24 h:"))
+    #expect(!page.contains("<span class=\"share\">30 d:"))
     // The first page had no earlier run: no changes section, no strips.
     let firstPage = try String(
       contentsOf: folder.appendingPathComponent("first/index.html"), encoding: .utf8)
