@@ -68,7 +68,7 @@ public struct PageRenderer: Sendable {
     -> TemplateValue
   {
     var root = PageView(assessment: assessment, help: help, detailLimit: detailLimit).value()
-    root["css"] = .string(try assets.text(public: "style.css"))
+    root["css"] = .string(try assets.text(public: "style.css") + Self.fieldHelpRules(help))
     // The page has no script: its filter is CSS, and nothing else needs one.
     root["csp"] = .string(Self.contentSecurityPolicy(scripts: []))
     root["snapshotParts"] = .list(
@@ -82,6 +82,30 @@ public struct PageRenderer: Sendable {
     root["snapshotPartCount"] =
       snapshot.parts.count > 1 ? .string(String(snapshot.parts.count)) : .null
     return .object(root)
+  }
+
+  /// One rule per field, `.f-role{--help:"…"}`: each field's help written once, for every
+  /// label of the field to show on hover or focus. The text is a CSS string: quotes and
+  /// backslashes escaped, and `<` too, so nothing in it can end the style element.
+  static func fieldHelpRules(_ help: HelpCatalog) -> String {
+    var rules = "\n"
+    for case .object(let field) in help.fieldList {
+      guard case .string(let key)? = field["key"], case .string(let text)? = field["help"] else {
+        continue
+      }
+      var escaped = ""
+      for character in text.unicodeScalars {
+        switch character {
+        case "\"": escaped += "\\\""
+        case "\\": escaped += "\\\\"
+        case "<": escaped += "\\3C "
+        case "\n", "\r": escaped += " "
+        default: escaped.unicodeScalars.append(character)
+        }
+      }
+      rules += ".f-\(key){--help:\"\(escaped)\"}\n"
+    }
+    return rules
   }
 
   /// The largest text node a page holds. libxml2 refuses a text node over 10,000,000 bytes

@@ -91,12 +91,11 @@ extension ExternalProcesses {
               """
               (() => {
                 const label = document.querySelector('article a.field');
-                const tip = label.nextElementSibling;
-                const before = getComputedStyle(tip).display;
+                const before = getComputedStyle(label, '::after').display;
                 label.focus();
-                const shown = tip.getBoundingClientRect();
-                return [before, getComputedStyle(tip).display, shown.width > 50 && shown.height > 10,
-                        label.textContent, tip.textContent];
+                const after = getComputedStyle(label, '::after');
+                return [before, after.display, parseFloat(after.width) > 50 && parseFloat(after.height) > 10,
+                        label.textContent, after.content];
               })()
               """
             ],
@@ -115,7 +114,11 @@ extension ExternalProcesses {
         else { return nil }
         return (name, text)
       }.first { $0.0 == label }
-      #expect(field != nil && values[4] as? String == field?.1, "the tip is the field's help")
+      // Computed, the content is the help as a CSS string: in quotes, quotes escaped.
+      let shown = (values[4] as? String) ?? ""
+      let expected =
+        "\"" + (field?.1 ?? "").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+      #expect(field != nil && shown == expected, "the tip is the field's help: \(shown)")
     }
 
     @Test("with JavaScript off, the filter hides the healthy relationships and says how many")
