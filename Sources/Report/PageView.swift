@@ -174,7 +174,7 @@ struct PageView: Sendable {
                 ]))
             })
         ),
-        ("more", more > 0 ? .number(Double(more)) : .null),
+        ("more", more > 0 ? .string(String(more)) : .null),
       ]))
   }
 

@@ -52,5 +52,28 @@ extension ExternalProcesses {
       #expect(page.components(separatedBy: "no answer within 5 s").count - 1 >= 10)
       #expect(page.components(separatedBy: "connection refused").count - 1 >= 10)
     }
+
+    @Test("more problems than the top of the page lists: the first 50 are linked, the rest counted")
+    func longListOfProblems() async throws {
+      let simulator = try await Simulator.start(Scenario.fleet(pairs: 60, deadEvery: 1))
+      defer { Task { await simulator.stop() } }
+      let folder = try TestSupport.temporaryFolder()
+      defer { try? FileManager.default.removeItem(at: folder) }
+      let inventory = folder.appendingPathComponent("inventory.yaml")
+      try simulator.keaInventoryYAML.write(to: inventory, atomically: true, encoding: .utf8)
+      let result = try TestSupport.run([
+        "run", "--inventory", inventory.path, "--output", folder.appendingPathComponent("www").path,
+        "--timeout", "5", "--concurrency", "120",
+      ])
+      #expect(result.status == 2, "\(result.stdout)\(result.stderr.suffix(1000))")
+      let page = try String(
+        contentsOf: folder.appendingPathComponent("www/index.html"), encoding: .utf8)
+      let attention =
+        page.components(separatedBy: "id=\"attention\"").last?.components(
+          separatedBy: "</section>"
+        ).first ?? ""
+      #expect(attention.components(separatedBy: "<li class=\"sev-critical\">").count - 1 == 50)
+      #expect(attention.contains("And 10 more, below."))
+    }
   }
 }
