@@ -298,12 +298,24 @@ struct PageView: Sendable {
       groups[site, default: []].append(relationship)
     }
     let compact = assessment.relationships.count > detailLimit
-    // Relationships are already sorted worst first, so the first site seen is the worst. A
-    // site's view is built on its own, so many sites are built on all cores.
+    // Past the detail limit, the worst problems of the page (as many as the limit) show
+    // every field; the others get one line each, as the healthy ones do, so a fleet of
+    // thousands with hundreds of problems stays a page a browser opens. Relationships are
+    // already sorted worst first.
+    let inFull: Set<String> =
+      compact
+      ? Set(
+        relationships.lazy.filter { $0.severity != .ok }.prefix(detailLimit).map(\.id))
+      : []
+    // The first site seen is the worst. A site's view is built on its own, so many sites are
+    // built on all cores.
     let sites = order.map { ($0, groups[$0] ?? []) }
     return ConcurrentChunks.map(sites, weight: relationships.count) { site, members in
       let healthy = compact ? members.filter { $0.severity == .ok } : []
-      let detailed = compact ? members.filter { $0.severity != .ok } : members
+      let detailed =
+        compact ? members.filter { $0.severity != .ok && inFull.contains($0.id) } : members
+      let briefProblems =
+        compact ? members.filter { $0.severity != .ok && !inFull.contains($0.id) } : []
       return .object(
         TemplateObject([
           ("name", .string(site)),
@@ -316,6 +328,16 @@ struct PageView: Sendable {
           ),
           ("severity", badge(Severity.worst(members.map(\.severity)))),
           ("relationships", .list(detailed) { relationship($0) }),
+          (
+            "problemRows",
+            briefProblems.isEmpty
+              ? .null
+              : .object(
+                TemplateObject([
+                  ("count", .number(Double(briefProblems.count))),
+                  ("rows", .list(briefProblems) { healthyRow($0) }),
+                ]))
+          ),
           (
             "healthy",
             healthy.isEmpty
@@ -338,7 +360,7 @@ struct PageView: Sendable {
     return .object(
       TemplateObject([
         ("id", .string(relationship.id)), ("name", .string(relationship.name)),
-        ("kind", .string(kind)),
+        ("severity", badge(relationship.severity)), ("kind", .string(kind)),
         ("states", .string(Self.states(of: relationship).joined(separator: "; "))),
         ("summary", .string(relationship.summary)),
         (

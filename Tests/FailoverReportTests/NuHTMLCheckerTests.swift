@@ -64,12 +64,23 @@ extension ExternalProcesses {
       let report = try JSONSerialization.jsonObject(with: Data(result.stderr.utf8))
       let messages = (report as? [String: Any])?["messages"] as? [[String: Any]]
       #expect(messages != nil, "vnu printed no report: \(result.stderr.prefix(500))")
+      // The checker's CSS grammar predates CSS Containment Level 2: it calls these two
+      // properties unknown (Chromium, Firefox and Safari apply them). Only that message, and
+      // only for them, is set aside; every other message fails the test.
+      let unknownToChecker = ["content-visibility", "contain-intrinsic-size"].map {
+        "CSS: \u{201C}\($0)\u{201D}: Property \u{201C}\($0)\u{201D} doesn't exist."
+      }
+      var setAside = 0
       for message in messages ?? [] {
+        if let text = message["message"] as? String, unknownToChecker.contains(text) {
+          setAside += 1
+          continue
+        }
         Issue.record(
           "\(message["url"] ?? ""):\(message["lastLine"] ?? ""): \(message["type"] ?? "") \(message["message"] ?? "")"
         )
       }
-      #expect(result.status == 0)
+      #expect(result.status == 0 || setAside > 0)
     }
   }
 }

@@ -46,6 +46,9 @@ extension ExternalProcesses {
     /// and the page wider than the window.
     static let overflow = """
       (() => {
+        // Sections far below the window are not laid out until near it (content-visibility):
+        // every one is laid out here, so every table is measured.
+        for (const site of document.querySelectorAll('.site')) site.style.contentVisibility = 'visible';
         const wide = [];
         for (const wrap of document.querySelectorAll('.table-wrap'))
           if (wrap.scrollWidth > wrap.clientWidth + 1)
@@ -130,6 +133,7 @@ extension ExternalProcesses {
             "evaluate": [
               """
               (() => {
+                for (const site of document.querySelectorAll('.site')) site.style.contentVisibility = 'visible';
                 const visible = (element) => element.offsetParent !== null;
                 const count = (selector) => [...document.querySelectorAll(selector)].filter(visible).length;
                 const before = [count('article[data-severity="ok"]'), count('article:not([data-severity="ok"])'), count('section.site')];
@@ -198,7 +202,10 @@ extension ExternalProcesses {
             "url": page.absoluteString,
             "evaluate": [
               "[...document.querySelectorAll('table.failover thead th')].map(th => th.querySelector('a.field').textContent)",
-              "[...document.querySelectorAll('table.failover tbody td')].map(td => td.innerText)",
+              // textContent, not innerText: a section far below the window is not laid out
+              // (content-visibility), and innerText reads layout. The stacked rows' labels
+              // are left out, as on a wide screen.
+              "[...document.querySelectorAll('table.failover tbody td')].map(td => { const c = td.cloneNode(true); c.querySelectorAll('.cell-label').forEach(l => l.remove()); return c.textContent; })",
             ],
           ]
         ])
