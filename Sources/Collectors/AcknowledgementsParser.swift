@@ -60,11 +60,10 @@ extension InventoryParser {
   private func acknowledgement(_ node: Node, path: String) -> Acknowledgement? {
     let before = log.problems.count
     guard
-      let map = attempt({ () throws(InventoryProblem) in
-        try mapping(node, path: path, expected: "a mapping with 'by', 'reason' and 'until'")
-      })
+      let map = entry(
+        node, path: path, expected: "a mapping with 'by', 'reason' and 'until'",
+        allowed: Self.acknowledgementKeys)
     else { return nil }
-    rejectUnknownKeys(map, allowed: Self.acknowledgementKeys, path: path)
     let appliances = names(map["appliance"], path: path + ".appliance")
     let relationship = text(map, "relationship", path: path)
     let site = text(map, "site", path: path)
@@ -100,11 +99,10 @@ extension InventoryParser {
   private func window(_ node: Node, path: String) -> MaintenanceWindow? {
     let before = log.problems.count
     guard
-      let map = attempt({ () throws(InventoryProblem) in
-        try mapping(node, path: path, expected: "a mapping with 'from', 'until' and 'reason'")
-      })
+      let map = entry(
+        node, path: path, expected: "a mapping with 'from', 'until' and 'reason'",
+        allowed: Self.maintenanceKeys)
     else { return nil }
-    rejectUnknownKeys(map, allowed: Self.maintenanceKeys, path: path)
     let appliances = names(map["appliance"], path: path + ".appliance")
     let sites = names(map["site"], path: path + ".site")
     if map["appliance"] == nil, map["site"] == nil {

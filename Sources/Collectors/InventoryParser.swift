@@ -185,6 +185,17 @@ struct InventoryParser {
     return Inventory(file: file, appliances: entries, defaults: defaults, judging: judging)
   }
 
+  /// A list entry's mapping, its unknown keys reported; nil when it is not a mapping.
+  func entry(_ node: Node, path: String, expected: String, allowed: [String]) -> Node.Mapping? {
+    guard
+      let map = attempt({ () throws(InventoryProblem) in
+        try mapping(node, path: path, expected: expected)
+      })
+    else { return nil }
+    rejectUnknownKeys(map, allowed: allowed, path: path)
+    return map
+  }
+
   /// What `read` returns, or nil with its mistake kept in the log.
   func attempt<T>(_ read: () throws(InventoryProblem) -> T) -> T? {
     do {
@@ -199,11 +210,10 @@ struct InventoryParser {
   private func appliance(_ node: Node, path: String) -> ApplianceEntry? {
     let before = log.problems.count
     guard
-      let map = attempt({ () throws(InventoryProblem) in
-        try mapping(node, path: path, expected: "a mapping with 'name' and 'kind'")
-      })
+      let map = entry(
+        node, path: path, expected: "a mapping with 'name' and 'kind'",
+        allowed: Self.applianceKeys)
     else { return nil }
-    rejectUnknownKeys(map, allowed: Self.applianceKeys, path: path)
     var name: String?
     if let nameNode = map["name"] {
       name = attempt { () throws(InventoryProblem) in

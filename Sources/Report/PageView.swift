@@ -328,28 +328,20 @@ struct PageView: Sendable {
           ),
           ("severity", badge(Severity.worst(members.map(\.severity)))),
           ("relationships", .list(detailed) { relationship($0) }),
-          (
-            "problemRows",
-            briefProblems.isEmpty
-              ? .null
-              : .object(
-                TemplateObject([
-                  ("count", .number(Double(briefProblems.count))),
-                  ("rows", .list(briefProblems) { healthyRow($0) }),
-                ]))
-          ),
-          (
-            "healthy",
-            healthy.isEmpty
-              ? .null
-              : .object(
-                TemplateObject([
-                  ("count", .number(Double(healthy.count))),
-                  ("rows", .list(healthy) { healthyRow($0) }),
-                ]))
-          ),
+          ("problemRows", oneLineEach(briefProblems)),
+          ("healthy", oneLineEach(healthy)),
         ]))
     }
+  }
+
+  /// A site's relationships shown one line each, and how many; null when there are none.
+  private func oneLineEach(_ relationships: [RelationshipAssessment]) -> TemplateValue {
+    guard !relationships.isEmpty else { return .null }
+    return .object(
+      TemplateObject([
+        ("count", .number(Double(relationships.count))),
+        ("rows", .list(relationships) { healthyRow($0) }),
+      ]))
   }
 
   /// A relationship judged OK on a page past the detail limit: one table row, every server

@@ -190,14 +190,10 @@ struct AcknowledgementTests {
 
   @Test("the README's example reads as it says")
   func readmeExample() throws {
-    let readme = try String(
-      contentsOf: TestSupport.root.appendingPathComponent("README.md"), encoding: .utf8)
-    let marker =
+    let example = try TestSupport.readmeBlock(
       "<!-- acknowledgements-example: read verbatim by Tests/FailoverReportTests/AcknowledgementTests.swift -->"
-    let after = try #require(readme.range(of: marker)).upperBound
-    let start = try #require(readme[after...].range(of: "```yaml\n")).upperBound
-    let end = try #require(readme[start...].range(of: "```")).lowerBound
-    let file = try Acknowledgements.parse(String(readme[start..<end]), file: "README.md")
+    )
+    let file = try Acknowledgements.parse(example, file: "README.md")
     let entry = try #require(file.acknowledgements.first)
     #expect(entry.appliances == ["dc3-kea-b"] && entry.by == "oncall-anna")
     #expect(entry.ticket == "INC-90417" && entry.upTo == "critical")

@@ -11,22 +11,6 @@ extension ExternalProcesses {
   /// server on 127.0.0.1.
   @Suite("Install and schedule", .serialized)
   struct InstallTests {
-    /// The first fenced block after `marker` in the README, and the one after it when `second`.
-    static func readmeBlock(_ marker: String, second: Bool = false) throws -> String {
-      let readme = try String(
-        contentsOf: TestSupport.root.appendingPathComponent("README.md"), encoding: .utf8)
-      var rest = Substring(try #require(readme.components(separatedBy: marker).dropFirst().first))
-      var block = ""
-      for _ in 0..<(second ? 2 : 1) {
-        let open = try #require(rest.range(of: "```"))
-        let start = try #require(rest[open.upperBound...].firstIndex(of: "\n"))
-        let close = try #require(rest[start...].range(of: "\n```"))
-        block = String(rest[rest.index(after: start)..<close.lowerBound])
-        rest = rest[close.upperBound...]
-      }
-      return block
-    }
-
     /// The folders the README's examples name, and where the test puts each.
     struct Layout {
       let root: URL
@@ -149,7 +133,7 @@ extension ExternalProcesses {
 
       // 3. The cron line, as cron runs it, twice: the first run mails (there is no run before
       // it), the second finds nothing changed and does not.
-      let cron = try Self.readmeBlock(
+      let cron = try TestSupport.readmeBlock(
         "<!-- cron-example: run by Tests/FailoverReportTests/InstallTests.swift -->")
       let jobs = cron.split(separator: "\n").filter {
         $0.first?.isNumber == true || $0.hasPrefix("*")
@@ -203,9 +187,9 @@ extension ExternalProcesses {
 
       // 4. The systemd service, as its ExecStart runs under User= with systemd's clean
       // environment; the timer's calendar is one systemd reads.
-      let service = try Self.readmeBlock(
+      let service = try TestSupport.readmeBlock(
         "<!-- systemd-example: run by Tests/FailoverReportTests/InstallTests.swift -->")
-      let timer = try Self.readmeBlock(
+      let timer = try TestSupport.readmeBlock(
         "<!-- systemd-example: run by Tests/FailoverReportTests/InstallTests.swift -->",
         second: true)
       let lines = service.split(separator: "\n").map(String.init)

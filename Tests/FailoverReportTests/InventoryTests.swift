@@ -245,15 +245,9 @@ struct InventoryTests {
 
   @Test("the README's Kea 3.0 example parses, with ha-servers read as a list of one")
   func readmeKea30Example() throws {
-    let readme = try String(
-      contentsOf: TestSupport.root.appendingPathComponent("README.md"), encoding: .utf8)
-    let marker =
-      "<!-- kea30-example: read verbatim by Tests/FailoverReportTests/InventoryTests.swift -->"
-    let after = try #require(readme.range(of: marker)).upperBound
-    let block = readme[after...]
-    let start = try #require(block.range(of: "```yaml\n")).upperBound
-    let end = try #require(block[start...].range(of: "```")).lowerBound
-    let inventory = try Inventory.parse(String(block[start..<end]), file: "README.md")
+    let example = try TestSupport.readmeBlock(
+      "<!-- kea30-example: read verbatim by Tests/FailoverReportTests/InventoryTests.swift -->")
+    let inventory = try Inventory.parse(example, file: "README.md")
     #expect(inventory.appliances.map(\.name) == ["dc1-kea-a", "dc1-kea-b"])
     #expect(inventory.appliances.allSatisfy { $0.service == nil && $0.site == "DC1" })
     #expect(inventory.appliances[1].haServers == ["server2"])

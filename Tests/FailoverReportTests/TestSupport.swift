@@ -130,4 +130,20 @@ enum TestSupport {
     }
     return files.sorted()
   }
+
+  /// The first fenced block after `marker` in the README, and the one after it when `second`.
+  static func readmeBlock(_ marker: String, second: Bool = false) throws -> String {
+    let readme = try String(
+      contentsOf: TestSupport.root.appendingPathComponent("README.md"), encoding: .utf8)
+    var rest = Substring(try #require(readme.components(separatedBy: marker).dropFirst().first))
+    var block = ""
+    for _ in 0..<(second ? 2 : 1) {
+      let open = try #require(rest.range(of: "```"))
+      let start = try #require(rest[open.upperBound...].firstIndex(of: "\n"))
+      let close = try #require(rest[start...].range(of: "\n```"))
+      block = String(rest[rest.index(after: start)..<close.lowerBound])
+      rest = rest[close.upperBound...]
+    }
+    return block
+  }
 }
