@@ -153,7 +153,8 @@ extension ExternalProcesses {
       #expect(recovered != nil)
       #expect(secondaryStates.contains("recover-wait"), "OMAPI showed \(secondaryStates)")
       #expect(secondaryStates.last == "normal")
-      #expect(recoverWaitPage.contains("recover-wait ends"))
+      // The wait's end is on the page, in the sentence that says what it waits for.
+      #expect(recoverWaitPage.contains("waits one MCLT, until 2"))
 
       // The secondary's leases file keeps every step, in order.
       let text = try String(contentsOf: lab.leases("secondary"), encoding: .utf8)

@@ -72,7 +72,8 @@ struct SeedFieldsTests {
     let page = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
     for field in fields {
       // A label links to its entry in the field guide, which holds a non-empty help text.
-      let label = try Regex("<a class=\"field\" href=\"#field-([A-Za-z0-9]+)\">\(field)</a>")
+      let label = try Regex(
+        "<a class=\"field f-[A-Za-z0-9]+\" href=\"#field-([A-Za-z0-9]+)\">\(field)</a>")
       let match = page.firstMatch(of: label)
       #expect(match != nil, "field \(field) has no label that links to its help")
       guard let key = match?.output[1].substring else { continue }
