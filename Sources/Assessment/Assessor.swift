@@ -100,8 +100,10 @@ public enum Assessor {
     let unused =
       snapshot.acknowledgements.map { Handlings.apply($0, to: &relationships, now: now) } ?? []
     var handled: [String: String] = [:]
-    for relationship in relationships {
-      if let kind = relationship.handling?.kind { handled[relationship.id] = kind.rawValue }
+    for index in relationships.indices {
+      if let kind = relationships[index].handling?.kind {
+        handled[relationships[index].id] = kind.rawValue
+      }
     }
     // By position, as `Assessment.count` does: iterating would copy every observation.
     let failed = snapshot.appliances.indices.count { snapshot.appliances[$0].failure != nil }
@@ -110,8 +112,9 @@ public enum Assessor {
       assessedAt: now, generator: snapshot.generator, inventoryDigest: snapshot.inventoryDigest,
       collectionMilliseconds: snapshot.durationMilliseconds,
       severity: Severity.worst(
-        relationships.filter { !$0.excused }.map(\.severity) + regions.map(\.severity)
-          + unmatched.map { _ in .unknown }),
+        relationships.indices.compactMap {
+          relationships[$0].excused ? nil : relationships[$0].severity
+        } + regions.map(\.severity) + unmatched.map { _ in .unknown }),
       relationships: relationships,
       applianceCount: snapshot.appliances.count, failedApplianceCount: failed,
       nothingReachable: noRegionUsable

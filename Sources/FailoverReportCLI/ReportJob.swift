@@ -34,12 +34,7 @@ struct ReportJob {
       inventory = try Inventory.load(path: inventoryPath)
       inventoryBytes = try Data(contentsOf: URL(fileURLWithPath: inventoryPath))
     } catch let error as InventoryError {
-      // Every mistake on stderr; stdout's one line names the first and counts the rest.
-      let more = error.problems.count - 1
-      if more > 0 { for problem in error.problems { logger.error("\(problem)") } }
-      return fail(
-        (error.problems.first.map(\.description) ?? "\(error)")
-          + (more > 0 ? " (and \(Plural.count(more, "more mistake")), listed on stderr)" : ""))
+      return fail(mistakes: error)
     } catch {
       return fail("cannot read \(inventoryPath): \(error.localizedDescription)")
     }
@@ -249,12 +244,7 @@ struct ReportJob {
       do {
         annotated.acknowledgements = try Acknowledgements.load(path: path)
       } catch {
-        for problem in error.problems { logger.error("\(problem)") }
-        let more = error.problems.count - 1
-        return fail(
-          (error.problems.first.map(\.description) ?? "\(error)")
-            + (more > 0 ? " (and \(Plural.count(more, "more mistake")), listed on stderr)" : "")
-            + "; nothing was published")
+        return fail(mistakes: error, then: "; nothing was published")
       }
     }
     let snapshot = annotated
@@ -474,6 +464,17 @@ struct ReportJob {
     logger.info(
       "published", metadata: ["page": "\(output)/index.html", "exit": "\(status.rawValue)"])
     return status.rawValue
+  }
+
+  /// The mistakes of a YAML file the job reads (the inventory, the acknowledgements): every
+  /// one on stderr; stdout's one line names the first and counts the rest.
+  private func fail(mistakes error: InventoryError, then: String = "") -> Int32 {
+    let more = error.problems.count - 1
+    if more > 0 { for problem in error.problems { logger.error("\(problem)") } }
+    return fail(
+      (error.problems.first.map(\.description) ?? "\(error)")
+        + (more > 0 ? " (and \(Plural.count(more, "more mistake")), listed on stderr)" : "")
+        + then)
   }
 
   private func fail(_ message: String) -> Int32 {

@@ -61,10 +61,8 @@ public enum StatusLine {
     silence: SilentRegions? = nil, notDone: [String] = []
   ) -> String {
     // Acknowledged and planned relationships are left out of the worst, and said apart.
-    let counted = assessment.counted
-    let total = counted.count
+    let (total, relationshipWorst, _) = assessment.countedTally
     var text = "FAILOVER \(status.label) - "
-    let relationshipWorst = Severity.worst(counted.map(\.severity))
     if assessment.nothingReachable, !assessment.regions.isEmpty,
       assessment.regions.allSatisfy({ $0.status == .unusable })
     {
@@ -76,12 +74,14 @@ public enum StatusLine {
       if let (name, reason) = firstFailure(assessment) {
         text += ": \(plain(name)): \(plain(reason, limit: 160))"
       }
-    } else if relationshipWorst == .ok, total == 0, !assessment.excused.isEmpty {
+    } else if relationshipWorst == .ok, total == 0, !assessment.relationships.isEmpty {
       text += "every relationship is acknowledged or planned"
     } else if relationshipWorst == .ok {
       text += total == 1 ? "the one relationship healthy" : "all \(total) relationships healthy"
     } else {
-      let worst = counted.filter { $0.severity == relationshipWorst }
+      let worst = assessment.relationships.filter {
+        $0.severity == relationshipWorst && !$0.excused
+      }
       let names = worst.prefix(3).map {
         "\(plain($0.name))\($0.site.map { " at \(plain($0))" } ?? "") (\(plain($0.reasonCode)))"
       }
