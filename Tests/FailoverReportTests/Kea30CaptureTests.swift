@@ -187,4 +187,37 @@ struct Kea30CaptureTests {
     #expect(gap.relationships.flatMap(\.findings).map(\.code).contains("scope-gap"))
     #expect(gap.severity == .critical)
   }
+
+  /// Real Kea 2.6.3: only server1 in the inventory. Just after the pair comes up, server1 is in
+  /// load-balancing and still sees server2 in ready, scopes empty, for up to one heartbeat
+  /// (the live two-site test met it). A partner starting HA, not a scope nobody serves.
+  @Test("one side in the inventory, its partner seen starting: no scope-gap; once settled: healthy")
+  func oneSideSeenStarting() throws {
+    let now = Date(timeIntervalSince1970: 1_796_000_000)
+    func judge(_ status: String) throws -> Assessment {
+      var kea = KeaAnswerDecoder.status(
+        try KeaAnswerDecoder.answer(
+          from: Data(contentsOf: Self.captures.appendingPathComponent("2.6.3/lb/" + status))))
+      kea.configuration = KeaAnswerDecoder.configuration(
+        try KeaAnswerDecoder.answer(
+          from: Data(
+            contentsOf: Self.captures.appendingPathComponent("2.6.3/lb/config-get.server1.json"))))
+      let observation = ApplianceObservation(
+        name: "north-a", kind: .kea, site: "NORTH", endpoint: "http://127.0.0.1:8001/",
+        service: "dhcp4", askedAt: now, durationMilliseconds: 2, kea: kea)
+      return Assessor.assess(
+        Snapshot(
+          generator: "t", collectedAt: now, durationMilliseconds: 1, inventoryDigest: "x",
+          appliances: [observation]))
+    }
+    let starting = try judge("status-get.server1.startup.t+04.53s.load-balancing.json")
+    let partner = try #require(
+      starting.relationships.first?.servers.first { $0.name == "server2" })
+    #expect(partner.state == "ready" && partner.stateSource == "partner")
+    #expect(!starting.relationships.flatMap(\.findings).contains { $0.code == "scope-gap" })
+    #expect(starting.severity == .warning)
+    let settled = try judge("status-get.server1.json")
+    #expect(settled.relationships.count == 1)
+    #expect(settled.severity == .ok, "\(settled.relationships.map(\.summary))")
+  }
 }

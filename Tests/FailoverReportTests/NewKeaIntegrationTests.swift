@@ -66,6 +66,16 @@ extension ExternalProcesses {
       }
     }
 
+    /// Each server as the assessment judged it, for a failure's message.
+    static func described(_ assessment: Assessment) -> String {
+      assessment.relationships.map { relationship in
+        "\(relationship.name): \(relationship.summary) "
+          + relationship.servers.map {
+            "[\($0.appliance ?? $0.name) \($0.state ?? "-") from \($0.stateSource ?? "-"), scopes \($0.scopes ?? []), partner saw \($0.partnerViewState ?? "-") \($0.partnerViewAgeSeconds.map(String.init) ?? "-") s]"
+          }.joined(separator: " ")
+      }.joined(separator: "; ")
+    }
+
     static func states(_ assessment: Assessment, _ expected: [String: String]) -> Bool {
       expected.allSatisfy { appliance, state in
         assessment.relationships.flatMap(\.servers).contains {
@@ -192,6 +202,74 @@ extension ExternalProcesses {
       object["subnet4"] = [
         ["id": 1, "subnet": "192.0.2.0/24", "pools": [["pool": "192.0.2.100 - 192.0.2.199"]]]
       ]
+    }
+
+    /// Two real pairs that both keep Kea's default names (server1, server2), at two sites:
+    /// two relationships, never one. With only one side of a healthy pair in the inventory,
+    /// it stays healthy. With a server killed behind the default dedicated HA listener, its
+    /// own pair is critical, with the dead appliance named, and the other pair is untouched.
+    @Test(
+      "two pairs with Kea's default names at two sites, one side in the inventory, one server killed",
+      arguments: [KeaChrootLab.Release.kea26, .kea30])
+    func twoSitesDefaultNames(release: KeaChrootLab.Release) async throws {
+      // 2.6 is asked through its Control Agents, 3.0 on the daemons' own HTTP sockets.
+      let template = release == .kea26 ? "dhcp4-lb.json" : "dhcp4-hs.json"
+      let service: String? = release == .kea26 ? "dhcp4" : nil
+      guard let north = try Self.lab(release, template) else { return }
+      defer { north.stopAll() }
+      guard let south = try Self.lab(release, template) else { return }
+      defer { south.stopAll() }
+      let normal = release == .kea26 ? "load-balancing" : "hot-standby"
+      func entry(_ name: String, _ lab: KeaChrootLab, _ server: String, site: String)
+        -> ApplianceEntry
+      {
+        var entry = Self.entry(name, url: lab.url(server), service: service)
+        entry.site = site
+        return entry
+      }
+      let environment: [String: String] = [:]
+      let all = [
+        entry("north-a", north, "server1", site: "NORTH"),
+        entry("north-b", north, "server2", site: "NORTH"),
+        entry("south-a", south, "server1", site: "SOUTH"),
+        entry("south-b", south, "server2", site: "SOUTH"),
+      ]
+      let healthy = try await Self.waitFor(all, environment: environment, lab: north) {
+        Self.states(
+          $0, ["north-a": normal, "north-b": normal, "south-a": normal, "south-b": normal])
+      }
+      #expect(healthy.relationships.count == 2, "Kea \(north.version)")
+      #expect(
+        Set(healthy.relationships.map(\.name)) == ["north-a & north-b", "south-a & south-b"])
+      #expect(healthy.relationships.allSatisfy { $0.haName == "server1 & server2" })
+      #expect(healthy.severity == .ok, "\(healthy.relationships.map(\.summary))")
+      #expect(healthy.unmatchedAppliances.isEmpty)
+
+      // One side of the north pair in the inventory: its partner is seen through it, healthy
+      // once north-a's view has caught up (a partner's view lags by up to one heartbeat; while
+      // it still shows server2 starting, the pair is a warning, never a scope nobody serves).
+      let oneSide = try await Self.waitFor([all[0], all[2], all[3]], lab: north) {
+        let north = $0.relationships.first { $0.name.hasPrefix("north-a") }
+        #expect(!(north?.findings.contains { $0.code == "scope-gap" } ?? false))
+        return north?.servers.allSatisfy { $0.state == normal } == true
+      }
+      #expect(oneSide.relationships.count == 2, "Kea \(north.version)")
+      #expect(oneSide.severity == .ok, "\(Self.described(oneSide))")
+      #expect(oneSide.unmatchedAppliances.isEmpty)
+
+      // The south pair's server2 killed: south is critical with south-b named as the dead
+      // appliance; north is still healthy; still two relationships.
+      south.kill("server2.dhcp4")
+      let down = try await Self.waitFor(all, environment: environment, lab: south) {
+        Self.states($0, ["south-a": "partner-down"])
+      }
+      #expect(down.relationships.count == 2)
+      #expect(down.unmatchedAppliances.isEmpty, "\(down.unmatchedAppliances.map(\.reason))")
+      let southPair = try #require(down.relationships.first { $0.name == "south-a & south-b" })
+      #expect(southPair.severity == .critical)
+      #expect(southPair.servers.first { $0.name == "server2" }?.appliance == "south-b")
+      let northPair = try #require(down.relationships.first { $0.name == "north-a & north-b" })
+      #expect(northPair.severity == .ok, "\(northPair.summary)")
     }
 
     @Test("Kea 2.6 hot-standby through its Control Agents: healthy, then the standby killed")
