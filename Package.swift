@@ -12,7 +12,7 @@ let package = Package(
       name: "FailoverReportPipeline",
       targets: [
         "Snapshot", "Collectors", "Assessment", "Report", "Validation", "Publishing", "Simulator",
-        "Parallelism",
+        "Parallelism", "Job",
       ]),
   ],
   dependencies: [
@@ -94,11 +94,20 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
       ]
     ),
+    // The job the commands run: gather → assess → render → gate → publish, with the archive,
+    // email, metrics and shared copy. Plain values in, an exit code out.
+    .target(
+      name: "Job",
+      dependencies: [
+        "Snapshot", "Collectors", "Assessment", "Report", "Validation", "Publishing",
+        "Parallelism", .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
     .target(
       name: "FailoverReportCLI",
       dependencies: [
         "Snapshot", "Collectors", "Assessment", "Templating", "Report", "Validation",
-        "Publishing", "Simulator", "Parallelism",
+        "Publishing", "Simulator", "Parallelism", "Job",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -110,7 +119,7 @@ let package = Package(
       name: "FailoverReportTests",
       dependencies: [
         "Snapshot", "Collectors", "Assessment", "Report", "Validation", "Publishing",
-        "Simulator", "FailoverReportCLI", "Templating", "Parallelism",
+        "Simulator", "FailoverReportCLI", "Job", "Templating", "Parallelism",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]
     ),

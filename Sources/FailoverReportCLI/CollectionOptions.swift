@@ -1,4 +1,5 @@
 import ArgumentParser
+import Job
 
 /// The flags of the commands that ask appliances (`run`, `demo`): how long and how many at
 /// once. `merge` and `render` ask nothing, so they do not take them.
@@ -18,6 +19,12 @@ struct CollectionOptions: ParsableArguments {
   @Option(
     name: .long, help: "How many appliances are asked at once (default: the inventory's, else 64).")
   var concurrency: Int?
+
+  /// The job's limits these flags give.
+  var limits: CollectionLimits {
+    CollectionLimits(
+      timeoutSeconds: timeout?.value, concurrency: concurrency, deadlineSeconds: deadline.value)
+  }
 
   func validate() throws {
     if let timeout, !(timeout.value > 0 && timeout.value <= 3600) {

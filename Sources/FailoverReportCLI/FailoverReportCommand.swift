@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import Job
 
 /// The `failover-report` command and its subcommands.
 public struct FailoverReportCommand: AsyncParsableCommand {
-  public static let version = "0.1.0"
+  public static let version = Release.version
 
   public static let configuration = CommandConfiguration(
     commandName: "failover-report",
@@ -44,6 +45,4 @@ public struct FailoverReportCommand: AsyncParsableCommand {
       return 3
     }
   }
-
-  static let generator = "failover-report \(version)"
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Job
 import Report
 
 /// The flags every publishing command shares (`run`, `demo`, `merge`, `render`): what is
@@ -133,6 +134,31 @@ struct OutputOptions: ParsableArguments {
     help: "Log progress and print a summary of every relationship that is not ok.")
   var verbose = false
 
+  /// The job's settings these flags give.
+  var settings: PublishSettings {
+    var settings = PublishSettings(detailLimit: detailLimit)
+    settings.archive = archive
+    settings.keepDays = keepDays
+    settings.archiveIntervalSeconds = archiveInterval.whole
+    settings.email = email
+    settings.mailTo = mailTo
+    settings.mailWhen = mailWhen
+    settings.mailDaily = mailDaily
+    settings.mailFrom = mailFrom
+    settings.sendmail = sendmail
+    settings.attachmentLimitMegabytes = attachmentLimit
+    settings.acknowledgements = acknowledgements
+    settings.metrics = metrics
+    settings.json = json
+    settings.share = share
+    settings.shareKey = shareKey
+    settings.lockTimeoutSeconds = lockTimeout.value
+    settings.templates = templates
+    settings.publicFolder = publicFolder
+    settings.verbose = verbose
+    return settings
+  }
+
   func validate() throws {
     for address in mailTo + [mailFrom].compactMap({ $0 })
     where !EmailMessage.isPlainAddress(address) {
@@ -180,30 +206,8 @@ struct OutputOptions: ParsableArguments {
   }
 }
 
-/// `--mail-when`: every run, or only when something changed.
-enum MailWhen: String, ExpressibleByArgument, CaseIterable, Sendable {
-  case always, changed
-}
+extension MailWhen: ExpressibleByArgument {}
 
-/// `--mail-daily HH:MM`: a time of day in UTC.
-struct DailyTime: ExpressibleByArgument, Sendable, Equatable {
-  /// Seconds after midnight UTC.
-  var secondsIntoDay: Int
-
-  init?(argument: String) {
-    let parts = argument.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]),
-      let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute)
-    else { return nil }
-    secondsIntoDay = hour * 3600 + minute * 60
-  }
-
-  /// Whether a run at `now` is the day's first at or after this time, the run before it
-  /// having been at `previous` (nil: there was none).
-  func isDue(now: Date, previous: Date?) -> Bool {
-    let seconds = Int(now.timeIntervalSince1970)
-    let today = seconds - seconds % 86_400 + secondsIntoDay
-    guard seconds >= today else { return false }
-    return previous.map { Int($0.timeIntervalSince1970) < today } ?? true
-  }
+extension DailyTime: ExpressibleByArgument {
+  public init?(argument: String) { self.init(argument) }
 }

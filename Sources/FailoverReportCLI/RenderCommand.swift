@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Job
 import Snapshot
 
 /// `failover-report render`: turns a saved snapshot back into its page, byte for byte.
@@ -35,7 +36,7 @@ struct RenderCommand: AsyncParsableCommand {
       )
       throw ExitCode(3)
     }
-    let code = ReportJob(output: output, options: options, logger: logger)
+    let code = ReportJob(output: output, settings: options.settings, logger: logger)
       .publish(decoded, durationSeconds: Double(decoded.durationMilliseconds) / 1000)
     throw ExitCode(code)
   }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Job
 
 /// `failover-report run`: the cron job.
 struct RunCommand: AsyncParsableCommand {
@@ -22,9 +23,9 @@ struct RunCommand: AsyncParsableCommand {
 
   func run() async throws {
     let logger = Logs.logger(verbose: options.verbose)
-    let code = await ReportJob(output: output, options: options, logger: logger)
+    let code = await ReportJob(output: output, settings: options.settings, logger: logger)
       .run(
-        inventoryPath: inventory, collection: collection,
+        inventoryPath: inventory, limits: collection.limits,
         environment: ProcessInfo.processInfo.environment)
     throw ExitCode(code)
   }

@@ -2,6 +2,7 @@ import Assessment
 import Collectors
 import Foundation
 import Publishing
+import Report
 import Snapshot
 import Testing
 

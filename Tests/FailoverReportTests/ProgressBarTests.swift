@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import FailoverReportCLI
+@testable import Job
 
 @Suite("Progress bar")
 struct ProgressBarTests {

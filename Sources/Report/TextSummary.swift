@@ -2,8 +2,8 @@ import Assessment
 
 /// Plain-text lines, worst first, one per relationship that is not ok, then one per appliance
 /// tied to no relationship.
-enum TextSummary {
-  static func lines(_ assessment: Assessment) -> [String] {
+public enum TextSummary {
+  public static func lines(_ assessment: Assessment) -> [String] {
     // On a merged page two regions may have a pair of the same name: the region tells them
     // apart, as the email's HTML does ("region · site").
     func placed(_ name: String, _ region: String?, _ site: String?) -> String {

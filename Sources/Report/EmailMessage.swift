@@ -1,16 +1,15 @@
 import Assessment
 import Foundation
-import Report
 
 /// An RFC 5322 message ready for `sendmail -t`: a text summary and a short HTML report as
 /// alternatives, and the full status page attached when it is small enough to travel by mail,
 /// so the mail reads well in any client and the page travels with it as evidence.
-enum EmailMessage {
+public enum EmailMessage {
   /// The file name the page is attached under.
-  static let attachmentName = "failover-status.html"
+  public static let attachmentName = "failover-status.html"
 
   /// `page` is asked for only when `note` says the page is attached.
-  static func make(
+  public static func make(
     _ assessment: Assessment, html: [UInt8], page: () -> [UInt8], note: EmailPage,
     to recipients: [String] = [], from sender: String = defaultSender
   ) -> String {
@@ -61,7 +60,7 @@ enum EmailMessage {
 
   /// The sender when `--mail-from` is not given: `failover-report@` this machine's name, as
   /// cron mails from the user at the host.
-  static var defaultSender: String {
+  public static var defaultSender: String {
     var buffer = [CChar](repeating: 0, count: 256)
     let name =
       gethostname(&buffer, buffer.count) == 0
@@ -72,7 +71,7 @@ enum EmailMessage {
   }
 
   /// `name@domain` with nothing that could add a header or a second recipient by accident.
-  static func isPlainAddress(_ address: String) -> Bool {
+  public static func isPlainAddress(_ address: String) -> Bool {
     let parts = address.split(separator: "@", omittingEmptySubsequences: false)
     let forbidden = CharacterSet(charactersIn: " \t\r\n,;<>()\"\\[]:")
     return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
@@ -98,7 +97,7 @@ enum EmailMessage {
     return result
   }
 
-  static func rfc5322Date(_ date: Date) -> String {
+  public static func rfc5322Date(_ date: Date) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")

@@ -1,7 +1,5 @@
-import ArgumentParser
 import Assessment
 import Collectors
-import Crypto
 import Foundation
 import Logging
 import Parallelism
@@ -10,22 +8,34 @@ import Report
 import Snapshot
 import Validation
 
-/// The pipeline `run`, `demo` and `render` share: snapshot → assessment → page → gate →
-/// publish, then the status line and the exit code.
-struct ReportJob {
-  let output: String
-  let options: OutputOptions
-  let logger: Logger
-  /// Whether the status line goes to stdout; off for `demo --regions`' regional jobs, so the
+/// The pipeline `run`, `demo`, `merge` and `render` share: snapshot → assessment → page →
+/// gate → publish, archive, email and metrics, then the status line and the exit code.
+public struct ReportJob: Sendable {
+  /// Where index.html, its digest and snapshot.json are published.
+  public let output: String
+  public let settings: PublishSettings
+  public let logger: Logger
+  /// Whether the status line is written; off for `demo --regions`' regional jobs, so the
   /// one line printed is the merged page's.
-  var printsStatusLine = true
+  public var printsStatusLine = true
   /// Set by `merge` when every region has been silent too long by the clock: the status line
   /// says so and the exit code is at least 1 (the page, a pure function of the snapshots, does
   /// not change).
-  var silence: SilentRegions?
+  public var silence: SilentRegions?
+  /// Where the status line (and with `verbose`, the summary) goes: stdout for the command line.
+  public var say: @Sendable (String) -> Void = { print($0) }
+
+  public init(
+    output: String, settings: PublishSettings, logger: Logger, printsStatusLine: Bool = true
+  ) {
+    self.output = output
+    self.settings = settings
+    self.logger = logger
+    self.printsStatusLine = printsStatusLine
+  }
 
   /// Collects from the inventory and publishes; returns the exit code.
-  func run(inventoryPath: String, collection: CollectionOptions, environment: [String: String])
+  public func run(inventoryPath: String, limits: CollectionLimits, environment: [String: String])
     async -> Int32
   {
     let inventory: Inventory
@@ -46,9 +56,9 @@ struct ReportJob {
       }
     }
     let settings = CollectionSettings(
-      timeout: collection.timeout?.value ?? inventory.defaults.timeout,
-      concurrency: collection.concurrency ?? inventory.defaults.concurrency,
-      deadline: collection.deadline.value,
+      timeout: limits.timeoutSeconds ?? inventory.defaults.timeout,
+      concurrency: limits.concurrency ?? inventory.defaults.concurrency,
+      deadline: limits.deadlineSeconds,
       maximumResponseBytes: inventory.defaults.maximumResponseBytes)
     let started = Date()
     logger.info("collecting", metadata: ["appliances": "\(inventory.appliances.count)"])
@@ -79,7 +89,7 @@ struct ReportJob {
       }
     }
     let snapshot = Snapshot(
-      generator: FailoverReportCommand.generator,
+      generator: Release.generator,
       collectedAt: Timestamp.wholeSeconds(started),
       durationMilliseconds: Int((duration * 1000).rounded()),
       inventoryDigest: Publisher.hex(Array(inventoryBytes)), appliances: observations,
@@ -106,96 +116,13 @@ struct ReportJob {
     }
   }
 
-  /// Archives the run, prunes old days, and writes the index pages of the months that changed
-  /// and the archive's top index, each through the gate.
-  private func writeArchive(
-    _ store: Archive, page: () -> [UInt8], snapshot: [UInt8], assessment: Assessment,
-    renderer: PageRenderer
-  ) throws {
-    let run = try store.store(
-      page: page, snapshot: snapshot, summary: assessment.runSummary,
-      severity: assessment.severity.rawValue, headline: assessment.headline,
-      copyInterval: options.archiveInterval.whole)
-    if !run.keptCopy {
-      logger.info(
-        "archived the run's summary only: nothing changed since the copy kept",
-        metadata: ["copy": "\(run.page)"])
-    }
-    var changed = [run.month]
-    if let days = options.keepDays {
-      let (removed, months) = try store.prune(keepDays: days, now: assessment.assessedAt)
-      if removed > 0 {
-        logger.info("archive pruned", metadata: ["days": "\(removed)", "keep-days": "\(days)"])
-      }
-      changed += months
-    }
-    let generator = FailoverReportCommand.generator
-    func listed(_ run: Archive.Run, under prefix: String) -> ArchivedRun {
-      ArchivedRun(
-        iso: run.time, severity: run.severity, headline: run.headline,
-        page: String(run.page.dropFirst(prefix.count)),
-        snapshot: String(run.snapshot.dropFirst(prefix.count)),
-        copyOf: run.keptCopy ? nil : Archive.Run.time(ofCopy: run.page))
-    }
-    // The months whose pages are written now; the newest one's runs also head the top index.
-    var listedRuns: [String: [Archive.Run]] = [:]
-    for month in Set(changed).sorted() {
-      let runs = store.runs(in: month)
-      listedRuns[month] = runs
-      let path = "\(store.folder)/\(month)/index.html"
-      guard !runs.isEmpty else {
-        try? FileManager.default.removeItem(atPath: path)
-        continue
-      }
-      let monthPage = try renderer.renderArchiveMonth(
-        month, runs: runs.map { listed($0, under: month + "/") }, generator: generator,
-        keepDays: options.keepDays)
-      try writeArchivePage(
-        monthPage, to: path, name: "archive \(month)/index.html", renderer: renderer)
-    }
-    let months = store.months()
-    var summaries: [ArchivedMonth] = []
-    for month in months {
-      let (count, latest) = store.tally(of: month)
-      guard let latest else { continue }
-      summaries.append(
-        ArchivedMonth(name: month, runCount: count, latest: listed(latest, under: "")))
-    }
-    let newest =
-      months.last.map { (listedRuns[$0] ?? store.runs(in: $0)).suffix(Self.latestRunsListed) }
-      ?? []
-    let index = try renderer.renderArchiveIndex(
-      months: summaries, latest: newest.map { listed($0, under: "") }, generator: generator,
-      keepDays: options.keepDays)
-    try writeArchivePage(
-      index, to: store.folder + "/index.html", name: "archive index.html", renderer: renderer)
-  }
-
-  /// How many of the newest runs the archive's top index lists itself.
-  static let latestRunsListed = 24
-
-  /// An archive page passes the gate, schema included (links to the files beside it
-  /// allowed), or is not written.
-  private func writeArchivePage(
-    _ bytes: [UInt8], to path: String, name: String, renderer: PageRenderer
-  ) throws {
-    let problems = PageValidator(
-      schema: renderer.assets.templates["schema.rng"], allowsRelativeLinks: true
-    ).validate(bytes, name: name)
-    guard problems.isEmpty else {
-      throw PublishError.io(
-        "\(name) failed validation (\(problems.first?.message ?? "")); it was not written", 0)
-    }
-    try AtomicFile.write(bytes, to: path)
-  }
-
   /// Whether this run writes and sends the email: every run, or with `--mail-when changed`
   /// only when something changed since the previous archived run (or there was none), and
   /// with `--mail-daily` also on the day's first run at or after its time.
   private func emailDue(_ assessment: Assessment) -> Bool {
-    if options.mailWhen == .always { return true }
+    if settings.mailWhen == .always { return true }
     if assessment.changedSincePreviousRun ?? true { return true }
-    if let daily = options.mailDaily,
+    if let daily = settings.mailDaily,
       daily.isDue(now: assessment.assessedAt, previous: assessment.previousRunAt)
     {
       return true
@@ -204,42 +131,22 @@ struct ReportJob {
     return false
   }
 
-  /// The copy to share: the snapshot with every name and address a pseudonym, assessed
-  /// without history (the archive holds the real names), rendered and put through the same
-  /// gate as the page, then published in `folder` as the page is.
-  private func publishSharedCopy(
-    of snapshot: Snapshot, to folder: String, pseudonymizer: Pseudonymizer,
-    renderer: PageRenderer, validator: PageValidator
-  ) throws {
-    let redacted = try pseudonymizer.redact(snapshot)
-    let assessment = Assessor.assess(redacted)
-    let page = try renderer.render(assessment, snapshot: redacted)
-    let problems = validator.validate(page, name: "shared index.html")
-    guard problems.isEmpty else {
-      throw PublishError.incomplete(
-        "the shared copy failed validation (\(problems.first?.message ?? "")); it was not published"
-      )
-    }
-    try Publisher(folder: folder).publish(page: page, snapshot: redacted.encodedJSON())
-    logger.info("published the shared copy", metadata: ["folder": "\(folder)"])
-  }
-
   /// Every place this run writes: the output folder and each side output.
   private var outputTargets: [OutputFolders.Target] {
     var targets = [OutputFolders.Target.folder(output, flag: "--output")]
-    if let archive = options.archive { targets.append(.folder(archive, flag: "--archive")) }
-    if let json = options.json { targets.append(.file(json, flag: "--json")) }
-    if let metrics = options.metrics { targets.append(.file(metrics, flag: "--metrics")) }
-    if let email = options.email { targets.append(.file(email, flag: "--email")) }
-    if let share = options.share { targets.append(.folder(share, flag: "--share")) }
+    if let archive = settings.archive { targets.append(.folder(archive, flag: "--archive")) }
+    if let json = settings.json { targets.append(.file(json, flag: "--json")) }
+    if let metrics = settings.metrics { targets.append(.file(metrics, flag: "--metrics")) }
+    if let email = settings.email { targets.append(.file(email, flag: "--email")) }
+    if let share = settings.share { targets.append(.folder(share, flag: "--share")) }
     return targets
   }
 
   /// Assesses, renders, validates and publishes a snapshot; returns the exit code.
-  func publish(_ collected: Snapshot, durationSeconds: Double) -> Int32 {
+  public func publish(_ collected: Snapshot, durationSeconds: Double) -> Int32 {
     var stages = StageTimer(logger: logger)
     var annotated = collected
-    if let path = options.acknowledgements {
+    if let path = settings.acknowledgements {
       // Kept in the snapshot, so the page rendered again from it judges the same.
       do {
         annotated.acknowledgements = try Acknowledgements.load(path: path)
@@ -252,8 +159,8 @@ struct ReportJob {
     let renderer: PageRenderer
     do {
       assets = try Assets.load(
-        templatesFolder: options.templates, publicFolder: options.publicFolder)
-      renderer = try PageRenderer(assets: assets, detailLimit: options.detailLimit)
+        templatesFolder: settings.templates, publicFolder: settings.publicFolder)
+      renderer = try PageRenderer(assets: assets, detailLimit: settings.detailLimit)
     } catch {
       return fail("\(error)")
     }
@@ -261,15 +168,15 @@ struct ReportJob {
     // page, the archive and the side outputs are all still as they were.
     var unusable = OutputFolders.prepare(outputTargets)
     var sendmail: Sendmail?
-    if !options.mailTo.isEmpty {
+    if !settings.mailTo.isEmpty {
       do {
-        sendmail = try Sendmail.locate(options.sendmail)
+        sendmail = try Sendmail.locate(settings.sendmail)
       } catch {
         unusable.append("\(error)")
       }
     }
     var pseudonymizer: Pseudonymizer?
-    if let keyFile = options.shareKey {
+    if let keyFile = settings.shareKey {
       // Read once, before anything is published: a missing key stops the run unchanged.
       let key = FileManager.default.contents(atPath: keyFile).map(Array.init) ?? []
       if key.count >= Pseudonymizer.minimumKeyBytes {
@@ -286,7 +193,7 @@ struct ReportJob {
         unusable.joined(separator: "; ") + "; nothing was published, written or sent")
     }
     var history = History.empty
-    if let archive = options.archive {
+    if let archive = settings.archive {
       let (rebuilt, skipped) = Archive(folder: archive).history(before: snapshot.collectedAt)
       for file in skipped {
         logger.warning(
@@ -312,7 +219,7 @@ struct ReportJob {
     let lock: PublishLock
     do {
       try publisher.prepare()
-      lock = try PublishLock(folder: output, timeout: options.lockTimeout.value)
+      lock = try PublishLock(folder: output, timeout: settings.lockTimeoutSeconds)
     } catch {
       return fail("\(error)")
     }
@@ -357,12 +264,12 @@ struct ReportJob {
       )
     }
     var emailMessage: String?
-    if options.email != nil || !options.mailTo.isEmpty, emailDue(assessment) {
+    if settings.email != nil || !settings.mailTo.isEmpty, emailDue(assessment) {
       // The email's HTML passes the same gate as the page, before anything is published.
       // A page past the attachment limit is named, not attached: a message of a hundred
       // megabytes never reaches a mailbox.
       let pageBytes = stream.byteCount
-      let limit = options.attachmentLimit * 1_000_000
+      let limit = settings.attachmentLimitMegabytes * 1_000_000
       let note: EmailPage =
         pageBytes <= limit
         ? .attached(name: EmailMessage.attachmentName)
@@ -389,8 +296,8 @@ struct ReportJob {
         )
       }
       emailMessage = EmailMessage.make(
-        assessment, html: html, page: page, note: note, to: options.mailTo,
-        from: options.mailFrom ?? EmailMessage.defaultSender)
+        assessment, html: html, page: page, note: note, to: settings.mailTo,
+        from: settings.mailFrom ?? EmailMessage.defaultSender)
     }
     do {
       try staged.get().commit()
@@ -409,26 +316,26 @@ struct ReportJob {
         notDone.append("\(what) failed (\(error))")
       }
     }
-    if let json = options.json {
+    if let json = settings.json {
       attempt("--json \(json)") { try AtomicFile.write(snapshotBytes, to: json) }
     }
-    if let metrics = options.metrics {
+    if let metrics = settings.metrics {
       attempt("--metrics \(metrics)") {
         try AtomicFile.write(
           Array(MetricsText.make(assessment, snapshot: snapshot).utf8), to: metrics)
       }
     }
-    if let email = options.email, let emailMessage {
+    if let email = settings.email, let emailMessage {
       attempt("--email \(email)") { try AtomicFile.write(Array(emailMessage.utf8), to: email) }
     }
-    if let archive = options.archive {
+    if let archive = settings.archive {
       attempt("--archive \(archive)") {
         try writeArchive(
           Archive(folder: archive), page: page, snapshot: snapshotBytes, assessment: assessment,
           renderer: renderer)
       }
     }
-    if let share = options.share, let pseudonymizer {
+    if let share = settings.share, let pseudonymizer {
       attempt("--share \(share)") {
         try publishSharedCopy(
           of: snapshot, to: share, pseudonymizer: pseudonymizer, renderer: renderer,
@@ -438,7 +345,7 @@ struct ReportJob {
     if let sendmail, let emailMessage {
       attempt("sending the email") {
         try sendmail.send(emailMessage)
-        logger.info("email sent", metadata: ["to": "\(options.mailTo.joined(separator: ","))"])
+        logger.info("email sent", metadata: ["to": "\(settings.mailTo.joined(separator: ","))"])
       }
     }
     stages.lap("written")
@@ -453,13 +360,13 @@ struct ReportJob {
         ])
     }
     if printsStatusLine {
-      print(
+      say(
         StatusLine.make(
           assessment, status: status, durationSeconds: durationSeconds, silence: silence,
           notDone: notDone))
     }
-    if options.verbose {
-      for line in TextSummary.lines(assessment) { print(line) }
+    if settings.verbose {
+      for line in TextSummary.lines(assessment) { say(line) }
     }
     logger.info(
       "published", metadata: ["page": "\(output)/index.html", "exit": "\(status.rawValue)"])
@@ -478,7 +385,7 @@ struct ReportJob {
   }
 
   private func fail(_ message: String) -> Int32 {
-    print("FAILOVER UNKNOWN - \(message.split(separator: "\n").first.map(String.init) ?? message)")
+    say("FAILOVER UNKNOWN - \(message.split(separator: "\n").first.map(String.init) ?? message)")
     logger.error("\(message)")
     return ExitStatus.unknown.rawValue
   }

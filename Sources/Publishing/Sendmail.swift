@@ -2,14 +2,14 @@ import Foundation
 
 /// Hands a message to the local mail transfer agent with `sendmail -t -oi`, as cron jobs
 /// have always sent mail.
-struct Sendmail {
+public struct Sendmail: Sendable {
   /// Where sendmail lives on Debian, the BSDs and most MTAs (Postfix, Exim, msmtp-mta, …).
-  static let usualPlaces = ["/usr/sbin/sendmail", "/usr/lib/sendmail"]
+  public static let usualPlaces = ["/usr/sbin/sendmail", "/usr/lib/sendmail"]
 
-  let path: String
+  public let path: String
 
   /// The sendmail to use: the one asked for, else the first one installed.
-  static func locate(_ requested: String?) throws -> Sendmail {
+  public static func locate(_ requested: String?) throws -> Sendmail {
     if let requested {
       guard FileManager.default.isExecutableFile(atPath: requested) else {
         throw SendmailError(
@@ -31,7 +31,7 @@ struct Sendmail {
 
   /// Pipes the message in and waits; a non-zero exit is an error that quotes sendmail's own
   /// words.
-  func send(_ message: String) throws {
+  public func send(_ message: String) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = ["-t", "-oi"]
@@ -60,7 +60,7 @@ struct Sendmail {
 }
 
 /// Why an email could not be handed to sendmail.
-struct SendmailError: Error, CustomStringConvertible {
-  let description: String
+public struct SendmailError: Error, CustomStringConvertible {
+  public let description: String
   init(_ description: String) { self.description = description }
 }

@@ -3,8 +3,8 @@ import Foundation
 import Snapshot
 
 /// A Prometheus node_exporter textfile: what monitoring already knows how to read.
-enum MetricsText {
-  static func make(_ assessment: Assessment, snapshot: Snapshot) -> String {
+public enum MetricsText {
+  public static func make(_ assessment: Assessment, snapshot: Snapshot) -> String {
     var lines: [String] = []
     func gauge(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
       lines.append("# HELP failover_report_\(name) \(help)")
