@@ -6,7 +6,8 @@ import JSONText
 // publishing the page together (most of it looking up the generic metadata of each keyed
 // container, under a lock shared by both cores). `SnapshotReadingTests` holds this reader to
 // `Snapshot.makeDecoder()`: the same values for every stored property, the same documents
-// refused. Members it does not know are skipped, as `JSONDecoder` skips them.
+// refused. Members it does not know are skipped, as `JSONDecoder` skips them. One reader per
+// type, the same shape each, for the reasons `SnapshotJSON.swift` gives for its writers.
 
 extension Snapshot {
   /// The snapshot `snapshot.json`'s bytes hold: what `makeDecoder().decode(Snapshot.self, …)`
