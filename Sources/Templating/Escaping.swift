@@ -21,9 +21,11 @@ extension Escaping {
     }
   }
 
-  /// The first bytes of everything `appendHTML` and `appendJSON` replace.
-  private static let htmlSpecial = ByteSet([0x26, 0x3C, 0x3E, 0x22, 0x27, 0xE2])
-  private static let jsonSpecial = ByteSet([0x3C, 0x3E, 0x26, 0xE2])
+  /// The first bytes of everything `appendHTML` and `appendJSON` replace: ASCII bytes below
+  /// 0x40, as bits of one word, and E2, the first byte of the bidirectional controls and of
+  /// U+2028 and U+2029.
+  private static let htmlSpecial = LowBytes([0x26, 0x3C, 0x3E, 0x22, 0x27])
+  private static let jsonSpecial = LowBytes([0x3C, 0x3E, 0x26])
 
   static func appendHTML(_ text: String, to buffer: inout [UInt8]) {
     var text = text
@@ -91,7 +93,7 @@ extension Escaping {
   /// megabytes, and a bit test per byte costs a fraction of a call.
   @inline(__always)
   private static func appendReplacing(
-    _ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8], candidates: ByteSet,
+    _ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8], candidates: LowBytes,
     replacement: (UnsafeBufferPointer<UInt8>, Int) -> (StaticString, Int)?
   ) {
     var runStart = 0
@@ -141,31 +143,17 @@ public func jsonEscapedForScript(_ json: [UInt8]) -> [UInt8] {
   return buffer
 }
 
-/// A set of byte values as 256 bits.
-struct ByteSet {
-  private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+/// A set of bytes below 0x40, plus E2, the one byte above it that escaping looks at: a test
+/// per byte is a shift and a mask, which matters for tens of megabytes of embedded snapshot.
+struct LowBytes {
+  private var bits: UInt64 = 0
 
   init(_ bytes: [UInt8]) {
-    for byte in bytes {
-      let bit = UInt64(1) << UInt64(byte & 63)
-      switch byte >> 6 {
-      case 0: words.0 |= bit
-      case 1: words.1 |= bit
-      case 2: words.2 |= bit
-      default: words.3 |= bit
-      }
-    }
+    for byte in bytes where byte < 64 { bits |= UInt64(1) << UInt64(byte) }
   }
 
   @inline(__always)
   func contains(_ byte: UInt8) -> Bool {
-    let word: UInt64
-    switch byte >> 6 {
-    case 0: word = words.0
-    case 1: word = words.1
-    case 2: word = words.2
-    default: word = words.3
-    }
-    return word & (UInt64(1) << UInt64(byte & 63)) != 0
+    byte < 64 ? (bits >> UInt64(byte)) & 1 != 0 : byte == 0xE2
   }
 }

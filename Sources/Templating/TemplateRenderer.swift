@@ -68,6 +68,9 @@ struct Renderer {
   /// Output that must stay in `output` (a block being re-indented reads it back): nothing is
   /// handed to the stream while it is above zero.
   private var held = 0
+  /// The partials found most recently, newest last (see `resolve`).
+  private var recentPartials: [(name: String, indentation: String, template: Template)] = []
+  static let recentPartialsKept = 8
   /// About how large a segment handed to the stream is.
   static let segmentBytes = 256 * 1024
 
@@ -80,8 +83,10 @@ struct Renderer {
   mutating func render(
     _ nodes: [Node], source: TemplateSource, overrides: [String: ActiveOverride], depth: Int
   ) throws(TemplateError) {
+    // A segment is handed on between nodes that hold others (a section, a list's item, a
+    // partial): often enough for a page, and no test on every text or variable.
+    if stream != nil, held == 0, output.count >= Self.segmentBytes { flush() }
     for node in nodes {
-      if stream != nil, held == 0, output.count >= Self.segmentBytes { flush() }
       switch node {
       case .text(let bytes):
         output.append(contentsOf: bytes)
@@ -251,15 +256,18 @@ struct Renderer {
     }
   }
 
+  /// `name` is made only for an error: a section's dotted name would otherwise be joined
+  /// again for every item of every list.
   private mutating func checkDepth(
-    _ depth: Int, source: TemplateSource, at location: SourceLocation, name: String
+    _ depth: Int, source: TemplateSource, at location: SourceLocation,
+    name: @autoclosure () -> String
   )
     throws(TemplateError)
   {
-    try countStep(source: source, at: location, name: name)
+    try countStep(source: source, at: location, name: name())
     if depth >= options.maximumDepth {
       throw TemplateError(
-        source: source, at: location, key: name,
+        source: source, at: location, key: name(),
         message:
           "templates nest more than \(options.maximumDepth) deep here (a partial that includes itself?)"
       )
@@ -284,11 +292,16 @@ struct Renderer {
         { range in
           var worker = base
           do throws(TemplateError) {
-            for item in items[range] {
+            for index in range {
               try worker.countStep(source: source, at: location, name: name)
-              worker.stack.append(item)
+              worker.stack.append(items[index])
               try worker.render(children, source: source, overrides: overrides, depth: depth + 1)
               worker.stack.removeLast()
+              // Room for the chunk, by its first item: growing from empty copies it a dozen
+              // times over.
+              if index == range.lowerBound {
+                worker.output.reserveCapacity(worker.output.count * (range.count + range.count / 4))
+              }
             }
           } catch {
             return .failure(error)
@@ -364,17 +377,17 @@ struct Renderer {
   /// Sections nested in sections over lists multiply: a dozen levels over three items is half
   /// a million renders. A budget stops that with an error instead of a hang.
   private mutating func countStep(
-    source: TemplateSource, at location: SourceLocation, name: String
+    source: TemplateSource, at location: SourceLocation, name: @autoclosure () -> String
   ) throws(TemplateError) {
     steps += 1
     if steps > options.maximumSteps {
       throw TemplateError(
-        source: source, at: location, key: name,
+        source: source, at: location, key: name(),
         message: Self.stepBudgetMessage(options.maximumSteps))
     }
   }
 
-  private func resolve(
+  private mutating func resolve(
     _ reference: TemplateReference, indentation: String, source: TemplateSource,
     at location: SourceLocation
   ) throws(TemplateError) -> Template? {
@@ -396,7 +409,15 @@ struct Renderer {
       }
       name = text
     }
+    // A partial in a list's row is asked for once per row: the last few found are kept here,
+    // compared as strings (equal names from one template share storage), so a row costs no
+    // lock and no hash.
+    for recent in recentPartials where recent.name == name && recent.indentation == indentation {
+      return recent.template
+    }
     if let template = try library?.template(named: name, indentation: indentation) {
+      if recentPartials.count == Self.recentPartialsKept { recentPartials.removeFirst() }
+      recentPartials.append((name, indentation, template))
       return template
     }
     if options.strict {

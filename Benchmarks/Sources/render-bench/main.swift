@@ -1,7 +1,7 @@
 import Foundation
 import Templating
 
-// render-bench --engine project|swift-mustache|handwritten --rows N --iterations K
+// render-bench --engine project|project-sequential|swift-mustache|handwritten --rows N --iterations K
 // render-bench --parse-kb S [--iterations K]     (parse time of a flat template of S KB)
 //
 // Before timing, the three engines' outputs for the same data are compared byte for byte.
@@ -76,6 +76,10 @@ if !options.skipCheck {
   let reference = handwritten.render()
   let ours = try project.render()
   let theirs = mustache.render()
+  guard try project.renderSequentially() == ours else {
+    FileHandle.standardError.write(Data("render-bench: project differs on one core\n".utf8))
+    exit(1)
+  }
   guard ours == reference, theirs == reference else {
     let name = ours != reference ? "project" : "swift-mustache"
     let other = ours != reference ? ours : theirs
@@ -108,6 +112,7 @@ for _ in 0..<options.iterations {
   let time = try seconds {
     switch options.engine {
     case "project": bytes = try project.render().count
+    case "project-sequential": bytes = try project.renderSequentially().count
     case "swift-mustache": bytes = mustache.render().count
     case "handwritten": bytes = handwritten.render().count
     default:
