@@ -121,6 +121,7 @@ let package = Package(
         "Snapshot", "Collectors", "Assessment", "Report", "Validation", "Publishing",
         "Simulator", "FailoverReportCLI", "Job", "Templating", "Parallelism",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
   ]
