@@ -24,9 +24,10 @@ extension ReportJob {
     var sources: [RegionSource] = []
     for (name, path) in inventories {
       let folder = output + "/regions/" + name
-      _ = await ReportJob(
-        output: folder, settings: regional, logger: logger, printsStatusLine: false
-      ).run(inventoryPath: path, limits: limits, environment: environment)
+      var job = ReportJob(
+        output: folder, settings: regional, logger: logger, printsStatusLine: false)
+      job.say = say
+      _ = await job.run(inventoryPath: path, limits: limits, environment: environment)
       sources.append(RegionSource(name: name, path: folder))
     }
     return merge(sources, maximumAge: nil, started: Date())

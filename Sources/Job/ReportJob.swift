@@ -55,7 +55,7 @@ public struct ReportJob: Sendable {
         logger.warning("\(warning)", metadata: ["appliance": "\(entry.name)"])
       }
     }
-    let settings = CollectionSettings(
+    let collection = CollectionSettings(
       timeout: limits.timeoutSeconds ?? inventory.defaults.timeout,
       concurrency: limits.concurrency ?? inventory.defaults.concurrency,
       deadline: limits.deadlineSeconds,
@@ -67,7 +67,7 @@ public struct ReportJob: Sendable {
     let bar = ProgressBar.forStandardError()
     var progress: (@Sendable (Int, Int) -> Void)?
     if let bar { progress = { done, total in bar.update(done: done, total: total) } }
-    let collected = await Gatherer(settings: settings, environment: environment)
+    let collected = await Gatherer(settings: collection, environment: environment)
       .collect(inventory, progress: progress)
     bar?.finish()
     var observations =
