@@ -198,3 +198,17 @@ final class KeaChrootLab {
     try? FileManager.default.removeItem(atPath: host(runInside))
   }
 }
+
+/// A Kea lab that can say what it runs and what its first server printed, for a test that
+/// timed out waiting on it.
+protocol KeaLabDiagnosing {
+  var diagnosis: String { get }
+}
+
+extension KeaChrootLab: KeaLabDiagnosing {
+  var diagnosis: String { "Kea \(version); server1: \(output("server1.dhcp4").suffix(800))" }
+}
+
+extension KeaLab: KeaLabDiagnosing {
+  var diagnosis: String { "Kea 2.2 (this machine's), in \(folder.path)" }
+}

@@ -204,6 +204,71 @@ extension ExternalProcesses {
       #expect(refused.unmatchedAppliances.first?.reason.contains("HTTP 401") == true)
     }
 
+    /// Two real Kea 2.2 pairs with the default names (server1, server2) at two sites, asked
+    /// through their Control Agents (2.2's HA talks through them too; it has no listener of its
+    /// own, and its status-get names no server): two relationships, never one; one side of a
+    /// healthy pair in the inventory stays healthy; a killed server is named by its appliance
+    /// in its own pair, and the other pair is untouched.
+    @Test(
+      "two pairs with Kea's default names at two sites, one side in the inventory, one server killed"
+    )
+    func twoSitesDefaultNames() async throws {
+      typealias Live = NewKeaIntegrationTests
+      guard let north = try Self.lab("lb.dhcp4.json", servers: ["server1", "server2"]) else {
+        return
+      }
+      defer { north.stopAll() }
+      guard let south = try Self.lab("lb.dhcp4.json", servers: ["server1", "server2"]) else {
+        return
+      }
+      defer { south.stopAll() }
+      func entry(_ name: String, _ lab: KeaLab, _ server: String, site: String) -> ApplianceEntry {
+        var entry = Live.entry(name, url: lab.url(server), service: "dhcp4")
+        entry.site = site
+        return entry
+      }
+      let all = [
+        entry("north-a", north, "server1", site: "NORTH"),
+        entry("north-b", north, "server2", site: "NORTH"),
+        entry("south-a", south, "server1", site: "SOUTH"),
+        entry("south-b", south, "server2", site: "SOUTH"),
+      ]
+      let normal = "load-balancing"
+      let healthy = try await Live.waitFor(all, lab: north) {
+        Live.states(
+          $0, ["north-a": normal, "north-b": normal, "south-a": normal, "south-b": normal])
+      }
+      #expect(healthy.relationships.count == 2)
+      #expect(
+        Set(healthy.relationships.map(\.name)) == ["north-a & north-b", "south-a & south-b"])
+      #expect(healthy.severity == .ok, "\(Live.described(healthy))")
+      #expect(healthy.unmatchedAppliances.isEmpty)
+
+      // One side of the north pair: its partner seen through it, never a scope nobody serves.
+      let oneSide = try await Live.waitFor([all[0], all[2], all[3]], lab: north) {
+        let north = $0.relationships.first { $0.name.hasPrefix("north-a") }
+        #expect(!(north?.findings.contains { $0.code == "scope-gap" } ?? false))
+        return north?.servers.allSatisfy { $0.state == normal } == true
+      }
+      #expect(oneSide.relationships.count == 2)
+      #expect(oneSide.severity == .ok, "\(Live.described(oneSide))")
+      #expect(oneSide.unmatchedAppliances.isEmpty)
+
+      // South's server2 killed (its agent still answers): south critical, the dead server is
+      // south-b's; north still healthy.
+      south.kill("server2.dhcp4")
+      let down = try await Live.waitFor(all, lab: south) {
+        Live.states($0, ["south-a": "partner-down"])
+      }
+      #expect(down.relationships.count == 2)
+      #expect(down.unmatchedAppliances.isEmpty, "\(down.unmatchedAppliances.map(\.reason))")
+      let southPair = try #require(down.relationships.first { $0.name == "south-a & south-b" })
+      #expect(southPair.severity == .critical)
+      #expect(southPair.servers.first { $0.name == "server2" }?.appliance == "south-b")
+      let northPair = try #require(down.relationships.first { $0.name == "north-a & north-b" })
+      #expect(northPair.severity == .ok, "\(northPair.summary)")
+    }
+
     @Test("no service sent to a real Kea 2.2 Control Agent: its own answer is recognised")
     func agentAskedWithoutService() async throws {
       guard let lab = try Self.lab("lb.dhcp4.json", servers: ["server1", "server2"]) else { return }

@@ -46,7 +46,7 @@ extension ExternalProcesses {
 
     /// Polls until `condition` holds, or 45 s pass.
     static func waitFor(
-      _ entries: [ApplianceEntry], environment: [String: String] = [:], lab: KeaChrootLab,
+      _ entries: [ApplianceEntry], environment: [String: String] = [:], lab: some KeaLabDiagnosing,
       _ condition: (Assessment) -> Bool
     ) async throws -> Assessment {
       let deadline = Date().addingTimeInterval(45)
@@ -58,7 +58,7 @@ extension ExternalProcesses {
             "\($0.appliance ?? $0.name)=\($0.state ?? "-") \($0.reason ?? "")"
           }
           Issue.record(
-            "timed out waiting on Kea \(lab.version); seen: \(seen); unmatched: \(assessment.unmatchedAppliances.map(\.reason)); server1: \(lab.output("server1.dhcp4").suffix(800))"
+            "timed out waiting on \(lab.diagnosis); seen: \(seen); unmatched: \(assessment.unmatchedAppliances.map(\.reason))"
           )
           return assessment
         }
